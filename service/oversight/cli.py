@@ -1,0 +1,133 @@
+"""The `oversight` command line: serve, query, export, stats."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from .config import Settings
+from .loader import open_store, parse_graph_assignment
+from .store import LoadError, RdfSource, Store
+from . import results, stats as stats_module
+
+EXPORT_FORMATS = {
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "turtle": ox.RdfFormat.TURTLE,
+    "json-ld": ox.RdfFormat.JSON_LD,
+}
+
+
+def data_options(command):
+    """The options every command that opens the graph shares."""
+    command = click.option("--store", "store_path", type=click.Path(file_okay=False, path_type=Path),
+                           help="On-disk store directory (created if missing; reopened without reloading).")(command)
+    command = click.option("--data", "data_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+                           help="Serve this RDF file instead of the seed graph (repeatable; graph-aware formats keep their graphs).")(command)
+    command = click.option("--graph", "graph_files", multiple=True, metavar="IRI=FILE",
+                           help="Load FILE into the named graph IRI (repeatable).")(command)
+    return command
+
+
+def settings_from(store_path: Path | None, data_files: tuple[Path, ...], graph_files: tuple[str, ...], **extra) -> Settings:
+    sources = [RdfSource(p) for p in data_files]
+    try:
+        sources += [parse_graph_assignment(g) for g in graph_files]
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--graph") from None
+    return Settings(store_path=store_path, sources=sources, **extra)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="oversight-graph")
+def cli() -> None:
+    """Oversight Graph: a knowledge graph of police inspectorate oversight."""
+
+
+@cli.command()
+@data_options
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Gunicorn worker processes.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1), help="Threads per worker.")
+@click.option("--public-base", default=None, help="Public URL of this deployment, e.g. https://example.org.")
+def serve(store_path, data_files, graph_files, host, port, workers, threads, public_base) -> None:
+    """Start the HTTP service (SPARQL endpoint and linked-data pages) under gunicorn."""
+    from .wsgi import run_gunicorn
+
+    settings = settings_from(store_path, data_files, graph_files, public_base=public_base)
+    store = open_store(settings)
+    click.echo(f"Oversight Graph: {len(store.oxigraph)} quads in {len(store.named_graphs())} graphs; "
+               f"serving on http://{host}:{port}/", err=True)
+    run_gunicorn(settings, store, host=host, port=port, workers=workers, threads=threads)
+
+
+@cli.command()
+@data_options
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(results.CLI_FORMATS), default="table", show_default=True)
+def query(store_path, data_files, graph_files, query, fmt) -> None:
+    """Run QUERY (a SPARQL string or a path to a .rq file) against the graph."""
+    text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") else query
+    store = open_store(settings_from(store_path, data_files, graph_files))
+    try:
+        result = store.query(text)
+    except SyntaxError as err:
+        raise click.ClickException(f"malformed query: {err}") from None
+    results.write_cli(result, fmt, click.get_binary_stream("stdout"))
+
+
+@cli.command()
+@data_options
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="trig", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of standard output.")
+def export(store_path, data_files, graph_files, fmt, output) -> None:
+    """Export the whole graph (every named graph) as TriG, N-Quads, Turtle or JSON-LD."""
+    store = open_store(settings_from(store_path, data_files, graph_files))
+    rdf_format = EXPORT_FORMATS[fmt]
+    if output is None:
+        store_dump(store, rdf_format, click.get_binary_stream("stdout"))
+        return
+    tmp = output.with_name(output.name + ".part")
+    with tmp.open("wb") as out:
+        store_dump(store, rdf_format, out)
+    tmp.replace(output)  # never leave a half-written export behind
+
+
+def store_dump(store: Store, fmt: ox.RdfFormat, out) -> None:
+    if fmt.supports_datasets:
+        store.dump(out, fmt)
+    else:
+        # Turtle has no graphs: export the union of all graphs.
+        store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").serialize(out, format=fmt)
+
+
+@cli.command()
+@data_options
+def stats(store_path, data_files, graph_files) -> None:
+    """Triples per named graph and entities per class."""
+    store = open_store(settings_from(store_path, data_files, graph_files))
+    click.echo(stats_module.render(stats_module.compute(store)))
+
+
+def main() -> None:
+    """Entry point: errors become one clear line and a non-zero exit, never a traceback."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.Abort:
+        click.echo("oversight: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as err:
+        click.echo(f"oversight: error: {err.format_message()}", err=True)
+        sys.exit(err.exit_code)
+    except (LoadError, OSError) as err:
+        click.echo(f"oversight: error: {err}", err=True)
+        sys.exit(2)
+    except Exception as err:  # noqa: BLE001 - the last line of defence against tracebacks
+        click.echo(f"oversight: internal error: {type(err).__name__}: {err}", err=True)
+        sys.exit(70)

@@ -1,0 +1,38 @@
+"""Run-time settings: where the data lives, which store to use, and the service's limits."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .store import RdfSource
+
+# The repository root when running from a checkout (the usual case: `pip install -e .`).
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _dir_from_env(name: str, default: Path) -> Path:
+    return Path(os.environ[name]) if os.environ.get(name) else default
+
+
+@dataclass
+class Settings:
+    """Everything the app factory and the CLI need to build a service."""
+
+    ontology_dir: Path = field(default_factory=lambda: _dir_from_env("OVERSIGHT_ONTOLOGY_DIR", REPO_ROOT / "ontology"))
+    shapes_dir: Path = field(default_factory=lambda: _dir_from_env("OVERSIGHT_SHAPES_DIR", REPO_ROOT / "shapes"))
+    data_dir: Path = field(default_factory=lambda: _dir_from_env("OVERSIGHT_DATA_DIR", REPO_ROOT / "graph_data"))
+    # On-disk store directory; None keeps the store in memory.
+    store_path: Path | None = None
+    # Other RDF files to serve instead of the seed graph (`serve --data/--graph`).
+    sources: list[RdfSource] = field(default_factory=list)
+    # Public URL prefix of this deployment (e.g. https://example.org); None: the request's own host.
+    public_base: str | None = None
+    max_body_bytes: int = 1_000_000
+    query_timeout_s: float = 30.0
+    max_result_rows: int = 100_000
+
+    @property
+    def serves_seed_graph(self) -> bool:
+        return not self.sources

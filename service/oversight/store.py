@@ -1,0 +1,155 @@
+"""The embedded quad store: pyoxigraph, in memory by default or on disk, loaded all-or-nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph as ox
+
+VERSION_FILE = "oversight-version.json"
+
+
+class LoadError(Exception):
+    """A source that cannot be read or parsed; names the file and, where known, line and column."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None, column: int | None = None):
+        self.path, self.line, self.column = str(path), line, column
+        where = self.path if line is None else f"{self.path}:{line}:{column or 0}"
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class RdfSource:
+    """An RDF file to load; `graph` names the graph for triple formats (None: the default graph)."""
+
+    path: Path
+    graph: str | None = None
+
+
+def rdf_format_for(path: Path) -> ox.RdfFormat:
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
+    if fmt is None:
+        raise LoadError(path, f"unknown RDF file extension {path.suffix!r}")
+    return fmt
+
+
+def parse_source(source: RdfSource) -> list[ox.Quad]:
+    """Every quad of one source, or LoadError with the position of the first syntax error."""
+    fmt = rdf_format_for(source.path)
+    to_graph = None
+    if source.graph is not None:
+        if fmt.supports_datasets:
+            raise LoadError(source.path, "a dataset file (TriG, N-Quads) cannot be loaded into one named graph")
+        to_graph = ox.NamedNode(source.graph)
+    try:
+        quads = ox.parse(path=source.path, format=fmt)
+        if to_graph is None:
+            return list(quads)
+        return [ox.Quad(q.subject, q.predicate, q.object, to_graph) for q in quads]
+    except SyntaxError as err:
+        message = str(err).split(" (", 1)[0]
+        raise LoadError(source.path, message, err.lineno, err.offset) from None
+    except OSError as err:
+        raise LoadError(source.path, err.strerror or str(err)) from None
+
+
+class Store:
+    """A pyoxigraph store with a data version that changes whenever the data does.
+
+    The version is derived from the content loaded and the writes applied, so every worker process
+    that loads the same files reports the same version (ETags agree across workers and restarts).
+    """
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        try:
+            self._ox = ox.Store(str(path)) if path is not None else ox.Store()
+        except OSError as err:
+            raise LoadError(path or "<memory>", f"cannot open the store: {err}") from None
+        self._lock = threading.Lock()
+        self.version, self.modified = self._read_version()
+
+    # -- reading -----------------------------------------------------------------------------
+    @property
+    def oxigraph(self) -> ox.Store:
+        return self._ox
+
+    def is_empty(self) -> bool:
+        return next(iter(self._ox.quads_for_pattern(None, None, None, None)), None) is None
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        union_default_graph: bool = True,
+    ) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
+        """Run a SPARQL query. Without dataset parameters the default graph is the union of all graphs."""
+        kwargs: dict = {}
+        if default_graph is not None:
+            kwargs["default_graph"] = [_graph_node(g) for g in default_graph]
+        elif union_default_graph:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        return self._ox.query(sparql, **kwargs)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def dump(self, output, fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        """Serialise the dataset (or one graph, for triple formats) to a binary stream."""
+        if fmt.supports_datasets:
+            self._ox.dump(output, format=fmt)
+        else:
+            self._ox.dump(output, format=fmt, from_graph=_graph_node(graph) if graph else ox.DefaultGraph())
+
+    # -- writing -----------------------------------------------------------------------------
+    def load(self, sources: Iterable[RdfSource], extra_quads: Iterable[ox.Quad] = ()) -> int:
+        """Load every source in one transaction: a file that fails to parse leaves the store unchanged."""
+        quads: list[ox.Quad] = list(extra_quads)
+        digest = hashlib.sha256(self.version.encode())
+        for quad in quads:
+            digest.update(str(quad).encode())
+        for source in sources:
+            parsed = parse_source(source)
+            quads.extend(parsed)
+            digest.update(str(source.graph).encode())
+            digest.update(source.path.read_bytes())
+        with self._lock:
+            self._ox.extend(quads)
+            self._bump(digest.hexdigest())
+        return len(quads)
+
+    def update(self, sparql_update: str) -> None:
+        """Apply a SPARQL Update atomically and move the data version on."""
+        with self._lock:
+            self._ox.update(sparql_update)
+            self._bump(hashlib.sha256((self.version + sparql_update).encode()).hexdigest())
+
+    def _bump(self, version: str) -> None:
+        self.version = version[:32]
+        self.modified = datetime.now(timezone.utc).replace(microsecond=0)
+        if self.path is not None:
+            self._ox.flush()
+            (self.path / VERSION_FILE).write_text(
+                json.dumps({"version": self.version, "modified": self.modified.isoformat()})
+            )
+
+    def _read_version(self) -> tuple[str, datetime]:
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        if self.path is not None and (self.path / VERSION_FILE).exists():
+            saved = json.loads((self.path / VERSION_FILE).read_text())
+            return saved["version"], datetime.fromisoformat(saved["modified"])
+        return "empty", now
+
+
+def _graph_node(iri: str) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.DefaultGraph() if iri in ("", "default") else ox.NamedNode(iri)

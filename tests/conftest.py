@@ -1,0 +1,73 @@
+"""Shared fixtures: a real service process on 127.0.0.1, started and stopped by PID."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("OVERSIGHT_SHARED_DIR", REPO.parent / "shared"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def start_server(*args: str, env: dict[str, str] | None = None, timeout: float = 60.0) -> Server:
+    """Run `oversight serve ARGS` on a free loopback port and wait until it answers /healthz."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "oversight", "serve", "--host", "127.0.0.1", "--port", str(port), *args]
+    process = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}: {process.stderr.read().decode()}")
+        try:
+            if requests.get(url + "/healthz", timeout=1).ok:
+                return Server(url, process)
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    Server(url, process).stop()
+    raise RuntimeError("server did not start in time")
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[Server]:
+    """The service on the seed graph, shared by every test that only reads."""
+    srv = start_server()
+    yield srv
+    srv.stop()
+
+
+def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the `oversight` CLI in a subprocess, as a user would."""
+    return subprocess.run([sys.executable, "-m", "oversight", *args], input=input, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=300)
