@@ -116,7 +116,7 @@ def stats(store_path, data_files, graph_files) -> None:
 def main() -> None:
     """Entry point: errors become one clear line and a non-zero exit, never a traceback."""
     try:
-        cli.main(standalone_mode=False)
+        cli.main(prog_name="oversight", standalone_mode=False)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.Abort:
