@@ -1,11 +1,11 @@
-"""The read-only SPARQL endpoint (minimal: SPARQL JSON results by GET and POST)."""
+"""The read-only SPARQL endpoint (minimal: GET and POST, results negotiated from formats.py)."""
 
 from __future__ import annotations
 
-import io
-
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
+
+from .executor import evaluate
+from .formats import GRAPH_FORMATS, RESULTS_FORMATS, negotiate
 
 bp = Blueprint("sparql", __name__)
 
@@ -17,14 +17,12 @@ def sparql_query() -> Response:
         query = request.get_data(as_text=True)
     if not query:
         return Response("Missing 'query' parameter\n", status=400, mimetype="text/plain")
-    store = current_app.extensions["oversight.store"]
     try:
-        result = store.query(query)
+        evaluation = evaluate(current_app.extensions["oversight.store"], query)
     except SyntaxError as err:
         return Response(f"Malformed query: {err}\n", status=400, mimetype="text/plain")
-    out = io.BytesIO()
-    if isinstance(result, ox.QueryTriples):
-        result.serialize(out, format=ox.RdfFormat.N_TRIPLES)
-        return Response(out.getvalue(), mimetype="application/n-triples")
-    result.serialize(out, format=ox.QueryResultsFormat.JSON)
-    return Response(out.getvalue(), mimetype="application/sparql-results+json")
+    formats = GRAPH_FORMATS if evaluation.kind == "graph" else RESULTS_FORMATS
+    fmt = negotiate(request.accept_mimetypes, formats, request.args.get("format"))
+    if fmt is None:
+        return Response("No acceptable result format\n", status=406, mimetype="text/plain")
+    return Response(b"".join(evaluation.serialize(fmt)), content_type=fmt.content_type)
