@@ -41,7 +41,7 @@ def seen(report) -> set[tuple]:
     return {(r.shape, r.focus, r.severity) for r in report.results}
 
 
-@pytest.mark.parametrize("engine", ["pyshacl"])
+@pytest.mark.parametrize("engine", ["pyshacl", "fast"])
 def test_valid_fixture_conforms_without_warnings(engine):
     report = validate_store(store_for_files([BASE]), engine=engine)
     assert report.results == [], report.text()
@@ -49,5 +49,9 @@ def test_valid_fixture_conforms_without_warnings(engine):
 
 @pytest.mark.parametrize("patch", INVALID, ids=[p.stem for p in INVALID])
 def test_invalid_fixture_fails_with_exactly_the_expected_shape_and_focus(patch):
-    report = validate_store(broken_store(patch), engine="pyshacl")
-    assert seen(report) == expectations(patch), report.text()
+    """pySHACL (the reference) sees exactly the expected problem, and the fast engine agrees."""
+    store = broken_store(patch)
+    reference = validate_store(store, engine="pyshacl")
+    assert seen(reference) == expectations(patch), reference.text()
+    fast = validate_store(store, engine="fast")
+    assert {r.key() for r in fast.results} == {r.key() for r in reference.results}, fast.text()
