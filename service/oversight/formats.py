@@ -87,6 +87,8 @@ def negotiate(accept: MIMEAccept | str | None, formats: Sequence[Format], overri
         accept = parse_accept_header(accept or "", MIMEAccept)
     if not accept:
         return formats[0]
-    offered = [media for fmt in formats for media in fmt.media_types]
+    # Canonical types first: on a tie (text/* matches text/csv and text/xml) the canonical one wins,
+    # so the Content-Type sent is one the client asked for.
+    offered = [fmt.media_type for fmt in formats] + [media for fmt in formats for media in fmt.media_types[1:]]
     best = accept.best_match(offered)
     return by_name(best, formats) if best else None
