@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from . import executor
 from .config import Settings
 from .loader import open_store
 from .store import Store
@@ -16,6 +17,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.extensions["oversight.settings"] = settings
     app.extensions["oversight.store"] = store or open_store(settings)
+    executor.configure(app.extensions["oversight.store"], settings)
 
     from . import health, sparql
 
