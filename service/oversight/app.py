@@ -17,8 +17,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.extensions["oversight.settings"] = settings
     app.extensions["oversight.store"] = store or open_store(settings)
 
-    from . import health, sparql
+    from . import dataset, health, linkeddata, pages, security_headers, sparql, statements, timeline
 
     app.register_blueprint(health.bp)
     app.register_blueprint(sparql.bp)
+    # Linked-data publishing and the pages for people (issue 5).
+    for blueprint in (dataset.bp, linkeddata.bp, pages.bp, statements.bp, timeline.bp):
+        app.register_blueprint(blueprint)
+    security_headers.init_app(app)
     return app
