@@ -98,16 +98,19 @@ def run_for_table(query: str, label: Labeller) -> dict:
     return {"columns": columns, "rows": rows, "total": len(bindings)}
 
 
-@bp.get("/query")
+@bp.route("/query", methods=["GET", "POST"])
 def query_page() -> tuple[str, int]:
-    """A plain form: type SPARQL (or pick a named query), see the answer as a table. No JavaScript."""
+    """A plain form: type SPARQL (or pick a named query), see the answer as a table. No JavaScript.
+
+    The form POSTs (queries outgrow URLs); `?query=` links work too, and `?name=` runs a named query.
+    """
     store = current_app.extensions["oversight.store"]
-    name = request.args.get("name")
-    query = request.args.get("query")
-    if query is None and name in EXAMPLE_QUERIES:
+    name = request.values.get("name")
+    query = request.values.get("query")
+    if not query and name in EXAMPLE_QUERIES:
         query = load_query(name)
     result, error, status = None, None, 200
-    if request.args.get("query"):
+    if query:
         try:
             result = run_for_table(query, Labeller(store))
         except SyntaxError as err:
