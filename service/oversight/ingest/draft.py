@@ -176,7 +176,7 @@ def _key(draft: Draft) -> str:
     elif draft.parties and draft.parties[0].post:
         publisher = draft.parties[0].post.rstrip("/").rsplit("/", 2)[-2]
     when = draft.meta.date.value or draft.meta.date.earliest.isoformat() if draft.meta.date else "undated"
-    subject = "-".join(slug(draft.meta.title or "untitled").split("-")[:8])
+    subject = "-".join(slug(draft.meta.title or "untitled").split("-")[:6])
     return "-".join(p for p in (publisher, KEY_KIND[draft.options.kind], when, subject) if p)
 
 

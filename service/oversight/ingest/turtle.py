@@ -30,7 +30,9 @@ def integer(value: int) -> str:
 
 
 def node(subject: str, properties: list[tuple[str, str | list[str]]], indent: str = "    ") -> str:
-    """`subject p1 o1 ; p2 o2a, o2b .` with one property per line; empty values are skipped."""
+    """`subject p1 o1 ; p2 o2a, o2b .` with one property per line; empty values are skipped.
+    og:needsReview comes right after the type, so a curator can delete its line and nothing else."""
+    properties = sorted(properties, key=lambda pv: {"a": 0, "og:needsReview": 1}.get(pv[0], 2))
     lines = []
     for prop, value in properties:
         values = value if isinstance(value, list) else [value]
