@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
@@ -14,20 +13,13 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from conftest import Server
-from endpoint_data import EX, PEOPLE, PLACES, PLACES_GRAPH, parsed, start_sample_server
+from endpoint_data import EX, PEOPLE, PLACES, PLACES_GRAPH, parsed, sample, start_sample_server  # noqa: F401 (sample: fixture)
 from oversight.formats import GRAPH_FORMATS, RESULTS_FORMATS
 
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 PEOPLE_QUERY = "PREFIX ex: <http://example.org/> SELECT ?name ?age WHERE { ?p a ex:Person ; ex:name ?name ; ex:age ?age } ORDER BY ?age"
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-
-
-@pytest.fixture(scope="module")
-def sample() -> Iterator[Server]:
-    srv = start_sample_server()
-    yield srv
-    srv.stop()
 
 
 def sparql(server: Server, query: str, accept: str = "application/sparql-results+json", **params) -> requests.Response:
