@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from . import executor
 from .config import Settings
 from .loader import open_store
 from .store import Store
@@ -17,6 +18,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_body_bytes  # one limit for bodies and form fields
     app.extensions["oversight.settings"] = settings
     app.extensions["oversight.store"] = store or open_store(settings)
+    executor.configure(app.extensions["oversight.store"], settings)
 
     from . import cors, errors, graph_store, health, sparql
 
