@@ -212,6 +212,17 @@ def test_body_over_the_limit_is_413(sample: Server) -> None:
     refused(requests.post(sample.url + "/sparql", data={"query": padding}, timeout=30), 413)
 
 
+def test_body_limit_is_configurable() -> None:
+    server = start_sample_server("--max-body-bytes", "2000")
+    try:
+        url, direct = server.url + "/sparql", {"Content-Type": "application/sparql-query"}
+        just_under = ("#" + "x" * 1900 + "\nASK {}").encode()
+        assert requests.post(url, data=just_under, headers=direct, timeout=10).status_code == 200
+        refused(requests.post(url, data=b"#" * 2001 + b"\nASK {}", headers=direct, timeout=10), 413, "2000 bytes")
+    finally:
+        server.stop()
+
+
 def test_updates_are_refused_on_the_read_only_endpoint(sample: Server) -> None:
     url = sample.url + "/sparql"
     before = count(sample)
