@@ -359,3 +359,13 @@ def test_service_description_406_and_304(sample: Server) -> None:
     first = requests.get(sample.url + "/sparql", timeout=10)
     again = requests.get(sample.url + "/sparql", headers={"If-None-Match": first.headers["ETag"]}, timeout=10)
     assert again.status_code == 304
+
+
+def test_service_description_links_to_a_void_description_that_exists(sample: Server) -> None:
+    graph = rdflib.Graph().parse(data=requests.get(sample.url + "/sparql", timeout=10).text, format="turtle")
+    links = set(graph.objects(None, rdflib.RDFS.seeAlso))
+    assert links == {rdflib.URIRef(sample.url + "/.well-known/void")}
+    void = requests.get(str(links.pop()), headers={"Accept": "text/turtle"}, timeout=10)
+    assert void.status_code == 200
+    described = rdflib.Graph().parse(data=void.text, format="turtle")
+    assert (None, VOID.sparqlEndpoint, rdflib.URIRef(sample.url + "/sparql")) in described
