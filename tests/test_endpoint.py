@@ -233,6 +233,18 @@ def test_updates_are_refused_on_the_read_only_endpoint(sample: Server) -> None:
     assert count(sample) == before
 
 
+def test_update_dataset_named_twice_is_400(sample: Server) -> None:
+    # SPARQL 1.1 Protocol 2.2.3: using-graph-uri with USING/WITH in the update is a client error.
+    update = "WITH <http://example.org/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    url = sample.url + "/sparql?using-named-graph-uri=http%3A%2F%2Fexample.org%2Fpeople"
+    refused(requests.post(url, data=update.encode(), headers={"Content-Type": "application/sparql-update"},
+                          timeout=10), 400, "USING or WITH")
+    # Without the keyword (here only inside a string), the protocol is satisfied: read-only says no.
+    harmless = 'DELETE WHERE { ?s ?p "WITH" }'
+    refused(requests.post(url, data=harmless.encode(), headers={"Content-Type": "application/sparql-update"},
+                          timeout=10), 403)
+
+
 def test_unknown_paths_are_plain_text_404(sample: Server) -> None:
     refused(requests.get(sample.url + "/no/such/page", timeout=10), 404)
 
