@@ -42,17 +42,22 @@ class QueryRequest:
     dataset: Dataset
 
     def with_base(self, base: str) -> str:
-        """The query with the endpoint URL as its base IRI, so relative IRIs (`<s>`) resolve as the
-        protocol says (against the retrieval URL); a BASE in the query itself still wins."""
-        return f"BASE <{base}>\n{self.query}"
+        return with_base(self.query, base)
+
+
+def with_base(sparql: str, base: str) -> str:
+    """The query or update with the endpoint URL as its base IRI, so relative IRIs (`<s>`) resolve
+    as the protocol says (against the retrieval URL); a BASE in the text itself still wins.
+    Parser positions are then one line off: query_error() puts them back."""
+    return f"BASE <{base}>\n{sparql}"
 
 
 _POSITION = re.compile(r"(?<=at )(\d+):(\d+)|(?<=-)(\d+):(\d+)")
 
 
 def query_error(err: SyntaxError) -> str:
-    """The parser's message for a query sent through QueryRequest.with_base, with its line numbers
-    counted in the client's text again."""
+    """The parser's message for a text sent through with_base(), with its line numbers counted in
+    the client's text again."""
     def shift(match: re.Match) -> str:
         line, column = (g for g in match.groups() if g is not None)
         return f"{max(int(line) - 1, 1)}:{column}"
@@ -64,6 +69,9 @@ class UpdateRequest:
     update: str
     using_graphs: tuple[str, ...]
     using_named_graphs: tuple[str, ...]
+
+    def with_base(self, base: str) -> str:
+        return with_base(self.update, base)
 
 
 def read_operation(request: Request) -> QueryRequest | UpdateRequest | None:
