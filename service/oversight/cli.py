@@ -67,6 +67,7 @@ LIMIT_OPTIONS = [
     ("max_response_bytes", click.IntRange(1), "Bytes a result may hold (compact TSV/N-Triples form); cut and stated past it."),
     ("max_query_bytes", click.IntRange(1), "Longest query accepted (400 past it)."),
     ("max_nesting_depth", click.IntRange(1), "Deepest nesting of brackets accepted (400 past it)."),
+    ("max_body_bytes", click.IntRange(1), "Largest request body accepted (413 past it)."),
     ("cache_bytes", click.IntRange(0), "Result cache per worker, in bytes (0: off)."),
     ("query_processes", click.IntRange(0), "Query processes per worker (0: one per CPU, at least 2)."),
 ]
