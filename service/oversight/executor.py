@@ -38,6 +38,7 @@ import io
 import os
 import queue
 import re
+import resource
 import signal
 import threading
 import time
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
 Kind = Literal["solutions", "boolean", "graph"]
 
 STREAM_THRESHOLD = 1 << 20  # results smaller than this are serialised in one call
+RECYCLE_BYTES = 16 << 20  # a query process that produced more is replaced, so its memory goes back
 CHUNK = 1 << 16
 
 # The compact form a query process sends back, per kind.
@@ -148,12 +150,24 @@ class Evaluation:
         return headers
 
     def serialize(self, fmt: Format) -> Iterator[bytes]:
-        key = None if self._key is None else (*self._key, fmt.name)
-        cached = self._cache.get(key) if self._cache and key else None
+        """The result in `fmt`. A small result is serialised here and now, so that a failure raises
+        QueryFailed before the response starts; a large one streams (see STREAM_THRESHOLD)."""
+        key = None if self._cache is None or self._key is None else (*self._key, fmt.name)
+        cached = self._cache.get(key) if key else None
         if cached is not None:
-            yield cached
-            return
-        kept: list[bytes] | None = [] if self._cache and key else None
+            return iter((cached,))
+        if len(self._lines) > STREAM_THRESHOLD:
+            return self._stream(fmt, key)
+        try:
+            body = b"".join(_reserialize(self.kind, self._lines, fmt))
+        except (ValueError, SyntaxError, OSError) as err:
+            raise QueryFailed(f"cannot write this result as {fmt.name}: {err}") from None
+        if key:
+            self._cache.put(key, body)
+        return iter((body,))
+
+    def _stream(self, fmt: Format, key: tuple | None) -> Iterator[bytes]:
+        kept: list[bytes] | None = [] if key else None
         size = 0
         for chunk in _reserialize(self.kind, self._lines, fmt):
             if kept is not None:
@@ -401,13 +415,13 @@ class _Pool:
         child = self._lease(deadline)
         healthy = False
         try:
-            child.conn.send((query, dataset.default_graphs, dataset.named_graphs))
+            child.conn.send((query, dataset.default_graphs, dataset.named_graphs, timeout_s))
             if not child.conn.poll(max(0.0, deadline - time.monotonic())):
                 raise QueryTimeout(f"query stopped after the time limit of {timeout_s:g} s")
             header = child.conn.recv()
             if header[0] == "ok":
                 lines = child.conn.recv_bytes()
-                healthy = True
+                healthy = len(lines) <= RECYCLE_BYTES
                 return child.version, (*header[1:], lines)
             healthy = True
             if header[0] == "syntax":
@@ -425,9 +439,9 @@ class _Pool:
             while True:
                 while self._idle:
                     child = self._idle.pop()
-                    if child.version == self.store.version:
+                    if child.version == self.store.version and not child.conn.poll(0):
                         return child
-                    self._kill(child)  # forked before a write: its data is old
+                    self._kill(child)  # forked before a write (its data is old), or dead
                 if len(self._all) + self._starting < self.size:
                     self._starting += 1
                     break
@@ -532,11 +546,13 @@ def _serve_queries(conn: Connection, store: Store, limits: Limits) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1,
                 signal.SIGUSR2, signal.SIGWINCH, signal.SIGCHLD):
         signal.signal(sig, signal.SIG_DFL)  # not the web server's handlers
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     while True:
         try:
-            query, default_graphs, named_graphs = conn.recv()
+            query, default_graphs, named_graphs, timeout_s = conn.recv()
         except EOFError:
             return
+        _limit_cpu(timeout_s)
         try:
             result = store.query(query, default_graph=default_graphs, named_graphs=named_graphs)
             kind, rows, truncated, lines = _to_lines(result, limits)
@@ -546,6 +562,15 @@ def _serve_queries(conn: Connection, store: Store, limits: Limits) -> None:
             conn.send(("syntax", str(err), err.lineno, err.offset))
         except Exception as err:  # noqa: BLE001 - reported to the worker as QueryFailed
             conn.send(("error", f"{type(err).__name__}: {err}"))
+
+
+def _limit_cpu(timeout_s: float) -> None:
+    """Let the kernel stop this process (SIGXCPU) shortly after the worker would, so that it cannot
+    outlive a worker that died while it ran."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft = int(usage.ru_utime + usage.ru_stime + timeout_s) + 2
+    hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+    resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
 
 
 def _to_lines(result, limits: Limits) -> tuple[Kind, int, str | None, bytes]:
