@@ -15,12 +15,16 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     settings = settings or Settings()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_body_bytes  # one limit for bodies and form fields
     app.extensions["oversight.settings"] = settings
     app.extensions["oversight.store"] = store or open_store(settings)
     executor.configure(app.extensions["oversight.store"], settings)
 
-    from . import health, sparql
+    from . import cors, errors, graph_store, health, sparql
 
+    errors.register(app, settings.max_body_bytes)
+    cors.init_app(app, settings.cors_origins)
     app.register_blueprint(health.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(graph_store.bp)
     return app

@@ -13,6 +13,7 @@ from .config import Settings
 from .loader import open_store, parse_graph_assignment
 from .store import LoadError, RdfSource, Store
 from . import results, stats as stats_module
+from .queries import load_query
 
 EXPORT_FORMATS = {
     "trig": ox.RdfFormat.TRIG,
@@ -77,12 +78,16 @@ LIMIT_OPTIONS = [
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Gunicorn worker processes.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1), help="Threads per worker.")
 @click.option("--public-base", default=None, help="Public URL of this deployment, e.g. https://example.org.")
-def serve(store_path, data_files, graph_files, host, port, workers, threads, public_base, **limits) -> None:
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Origin whose web pages may read responses (repeatable; default '*', any; 'none' turns CORS off).")
+def serve(store_path, data_files, graph_files, host, port, workers, threads, public_base, cors_origins, **limits) -> None:
     """Start the HTTP service (SPARQL endpoint and linked-data pages) under gunicorn."""
     from .wsgi import run_gunicorn
 
-    limits = {name: value for name, value in limits.items() if value is not None}
-    settings = settings_from(store_path, data_files, graph_files, public_base=public_base, **limits)
+    extra = {name: value for name, value in limits.items() if value is not None}
+    if cors_origins:
+        extra["cors_origins"] = tuple(o for o in cors_origins if o != "none")
+    settings = settings_from(store_path, data_files, graph_files, public_base=public_base, **extra)
     store = open_store(settings)
     click.echo(f"Oversight Graph: {len(store.oxigraph)} quads in {len(store.named_graphs())} graphs; "
                f"serving on http://{host}:{port}/", err=True)
@@ -126,7 +131,7 @@ def store_dump(store: Store, fmt: ox.RdfFormat, out) -> None:
         store.dump(out, fmt)
     else:
         # Turtle has no graphs: export the union of all graphs.
-        store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").serialize(out, format=fmt)
+        store.query(load_query("union-graph")).serialize(out, format=fmt)
 
 
 @cli.command()
