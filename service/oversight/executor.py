@@ -15,6 +15,8 @@ Limits (from Settings, via `configure(store, settings)` in the app factory):
   copy-on-write; an on-disk store is read through the inherited handle, since RocksDB cannot open a
   new one in a forked process), and a process that runs late is killed with SIGKILL, which frees
   its CPU and memory at once, and replaced.
+* `query_memory_bytes`: a query process may grow by that much beyond the store it inherited; past it
+  the process dies and the query fails with `QueryCrashed`, while the service carries on.
 * `QueryFailed` (400): the query parsed but could not be evaluated (e.g. an unsupported SERVICE).
   `QueryCrashed` (a QueryFailed; 503): the query process died (stack or memory exhaustion).
 * Row and size caps are stated, never silent: the result stops after `max_result_rows` rows (or
@@ -520,6 +522,8 @@ def _serve_queries(conn: Connection, store: Store, settings: Settings) -> None:
                 signal.SIGUSR2, signal.SIGWINCH, signal.SIGCHLD):
         signal.signal(sig, signal.SIG_DFL)  # not the web server's handlers
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if settings.query_memory_bytes:
+        _limit_memory(settings.query_memory_bytes)
     while True:
         try:
             query, default_graphs, named_graphs, timeout_s = conn.recv()
@@ -544,6 +548,15 @@ def _limit_cpu(timeout_s: float) -> None:
     soft = int(usage.ru_utime + usage.ru_stime + timeout_s) + 2
     hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
     resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+
+
+def _limit_memory(extra_bytes: int) -> None:
+    """Cap this process's address space at what it inherited plus `extra_bytes`: a query that needs
+    more fails its allocation and the process dies (QueryCrashed), not the machine."""
+    with open("/proc/self/status") as status:
+        size_kb = next(int(line.split()[1]) for line in status if line.startswith("VmSize:"))
+    limit = size_kb * 1024 + extra_bytes
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def _to_lines(result, settings: Settings) -> tuple[Kind, int, str | None, bytes]:
