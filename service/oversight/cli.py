@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from .config import Settings
 from .loader import open_store, parse_graph_assignment
 from .store import LoadError, RdfSource, Store
 from . import results, stats as stats_module
+from .queries import load_query
 
 EXPORT_FORMATS = {
     "trig": ox.RdfFormat.TRIG,
@@ -47,18 +49,45 @@ def cli() -> None:
     """Oversight Graph: a knowledge graph of police inspectorate oversight."""
 
 
+def limit_options(command):
+    """`serve` options for the query limits (executor.py); each also reads an environment variable."""
+    defaults = {f.name: f.default for f in dataclasses.fields(Settings)}
+    for name, kind, help_text in reversed(LIMIT_OPTIONS):
+        command = click.option(f"--{name.replace('_', '-')}", name, type=kind, default=None, show_envvar=True,
+                               envvar=f"OVERSIGHT_{name.upper()}",
+                               help=f"{help_text} [default: {defaults[name]}]")(command)
+    return command
+
+
+LIMIT_OPTIONS = [
+    ("query_timeout_s", click.FloatRange(min=0.01), "Seconds a query may run before it is stopped (503)."),
+    ("max_result_rows", click.IntRange(1), "Rows (or triples) a result may hold; more are cut, and the response says so."),
+    ("max_response_bytes", click.IntRange(1), "Bytes a result may hold (compact TSV/N-Triples form); cut and stated past it."),
+    ("max_query_bytes", click.IntRange(1), "Longest query accepted (400 past it)."),
+    ("max_nesting_depth", click.IntRange(1), "Deepest nesting of brackets accepted (400 past it)."),
+    ("cache_bytes", click.IntRange(0), "Result cache per worker, in bytes (0: off)."),
+    ("query_processes", click.IntRange(0), "Query processes per worker (0: one per CPU, at least 2)."),
+]
+
+
 @cli.command()
 @data_options
+@limit_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Gunicorn worker processes.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1), help="Threads per worker.")
 @click.option("--public-base", default=None, help="Public URL of this deployment, e.g. https://example.org.")
-def serve(store_path, data_files, graph_files, host, port, workers, threads, public_base) -> None:
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Origin whose web pages may read responses (repeatable; default '*', any; 'none' turns CORS off).")
+def serve(store_path, data_files, graph_files, host, port, workers, threads, public_base, cors_origins, **limits) -> None:
     """Start the HTTP service (SPARQL endpoint and linked-data pages) under gunicorn."""
     from .wsgi import run_gunicorn
 
-    settings = settings_from(store_path, data_files, graph_files, public_base=public_base)
+    extra = {name: value for name, value in limits.items() if value is not None}
+    if cors_origins:
+        extra["cors_origins"] = tuple(o for o in cors_origins if o != "none")
+    settings = settings_from(store_path, data_files, graph_files, public_base=public_base, **extra)
     store = open_store(settings)
     click.echo(f"Oversight Graph: {len(store.oxigraph)} quads in {len(store.named_graphs())} graphs; "
                f"serving on http://{host}:{port}/", err=True)
@@ -102,7 +131,7 @@ def store_dump(store: Store, fmt: ox.RdfFormat, out) -> None:
         store.dump(out, fmt)
     else:
         # Turtle has no graphs: export the union of all graphs.
-        store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").serialize(out, format=fmt)
+        store.query(load_query("union-graph")).serialize(out, format=fmt)
 
 
 @cli.command()

@@ -8,8 +8,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from . import named
-from .executor import evaluate
+from . import errors, executor, named
 from .formats import GRAPH_FORMATS, HTML, RESULTS_FORMATS, by_name
 from .present import Labeller, Term, term
 from .queries import load_query, query_names
@@ -82,7 +81,7 @@ def _term_from_json(cell: dict | None) -> ox.NamedNode | ox.Literal | ox.BlankNo
 def run_for_table(query: str, label: Labeller) -> dict:
     """Evaluate through the endpoint's executor and shape the answer as a table for the page."""
     store = current_app.extensions["oversight.store"]
-    evaluation = evaluate(store, query)
+    evaluation = executor.evaluate(store, query, timeout_s=current_app.extensions["oversight.settings"].query_timeout_s)
     if evaluation.kind == "graph":
         data = b"".join(evaluation.serialize(by_name("ntriples", GRAPH_FORMATS)))
         triples = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
@@ -115,20 +114,27 @@ def query_page() -> tuple[str, int]:
             result = run_for_table(query, Labeller(store))
         except SyntaxError as err:
             error, status = f"Malformed query: {err}", 400
+        except executor.QueryTimeout:
+            error, status = "The query ran past the time limit and was stopped.", 503
+        except (executor.QueryRejected, executor.QueryFailed) as err:
+            # QueryCrashed is a QueryFailed: the query process died (e.g. out of memory).
+            error, status = f"Query not run: {err}", 503 if isinstance(err, executor.QueryCrashed) else 400
     return render_template("query.html", query=query or DEFAULT_QUERY, names=EXAMPLE_QUERIES, result=result,
                            error=error), status
 
 
 def wants_html() -> bool:
-    best = request.accept_mimetypes.best_match([HTML.media_type, "text/plain", "application/json"])
-    return best == HTML.media_type
+    """Browsers name text/html explicitly; programs (curl's */*, SPARQL clients) get plain text."""
+    accept = request.accept_mimetypes
+    named_html = any(media in (HTML.media_type, "application/xhtml+xml") for media, _ in accept)
+    return named_html and accept.quality(HTML.media_type) >= accept.quality("text/plain")
 
 
 @bp.app_errorhandler(HTTPException)
 def http_error(err: HTTPException) -> Response:
-    """Errors as a page for people and as one line of text for programs; never a traceback."""
-    if wants_html():
-        message = ("Nothing in the graph has this address." if err.code == 404 else err.description)
-        body = render_template("error.html", code=err.code, name=err.name, message=message)
-        return Response(body, status=err.code, content_type=HTML.content_type)
-    return Response(f"{err.code} {err.name}: {err.description}\n", status=err.code, mimetype="text/plain")
+    """Errors as a page for people and as one line of text for programs (errors.py); never a traceback."""
+    if not wants_html() or err.code in (None, 304):
+        return errors.text_error(err)
+    message = "Nothing in the graph has this address." if err.code == 404 else err.description
+    body = render_template("error.html", code=err.code, name=err.name, message=message)
+    return Response(body, status=err.code, content_type=HTML.content_type, headers=errors.kept_headers(err))
