@@ -1,4 +1,4 @@
-"""The `oversight` command line: serve, query, export, stats."""
+"""The `oversight` command line: serve, query, export, stats, ingest, add."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from .config import Settings
 from .loader import open_store, parse_graph_assignment
 from .store import LoadError, RdfSource, Store
 from . import results, stats as stats_module
+from .ingest import draft as ingest_draft
+from .ingest.index import GraphIndex
 from .queries import load_query
 
 EXPORT_FORMATS = {
@@ -194,6 +196,79 @@ def generate(size, seed, output) -> None:
         raise click.BadParameter(str(err), param_hint="--output") from None
     click.echo(f"{len(quads)} triples in {len({q.graph_name for q in quads})} graphs written to {output} "
                f"in {time.monotonic() - started:.1f} s", err=True)
+
+
+@cli.command()
+@data_options
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--kind", type=click.Choice(ingest_draft.KINDS), help="What the source is (required to draft).")
+@click.option("--url", help="Where the source is published.")
+@click.option("--published", help="Publication date, when the text does not print it (2024-09-17, 17 September 2024).")
+@click.option("--publisher", help="Publisher: an IRI, or a name matched to organisations in the graph.")
+@click.option("--author", help="Author, when the text does not print an author line.")
+@click.option("--key", help="Document key (default: publisher-kind-date-title).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the draft to FILE instead of standard output.")
+@click.option("--check", "check_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="DRAFT.ttl",
+              help="Check a draft instead: the shapes gate on draft and graph together, and what is left to review.")
+def ingest(store_path, data_files, graph_files, file, kind, url, published, publisher, author, key, output, check_path) -> None:
+    """Draft the named graph of a source text (FILE.txt) for a curator to review, or --check a draft.
+
+    Exit codes of --check: 0 ready to add; 1 the draft is invalid or fails the shapes gate;
+    3 valid, but items are still marked og:needsReview."""
+    from .ingest import review
+
+    store = open_store(settings_from(store_path, data_files, graph_files))
+    if check_path is not None:
+        if file is not None:
+            raise click.UsageError("give either FILE to draft or --check DRAFT.ttl, not both")
+        result = review.check_draft(check_path, store)
+        click.echo(result.text())
+        sys.exit(0 if result.ready else 1 if not result.conforms else 3)
+    if file is None or kind is None:
+        raise click.UsageError("drafting needs FILE and --kind (or use --check DRAFT.ttl)")
+    try:
+        text = file.read_bytes().decode("utf-8")  # bytes: offsets count the characters as stored
+    except UnicodeDecodeError as err:
+        raise click.ClickException(f"{file}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    options = ingest_draft.Options(kind, file.name, url=url, published=published, publisher=publisher,
+                                   author=author, key=key)
+    try:
+        draft = ingest_draft.build_draft(text, options, GraphIndex.from_store(store))
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+    write_text(ingest_draft.render(draft), output)
+    click.echo(f"drafted <{draft.graph}>: {len(draft.statements)} statement(s), {len(draft.mentions)} mention(s), "
+               f"{len(draft.new_people())} new person(s) to confirm", err=True)
+
+
+@cli.command()
+@data_options
+@click.argument("draft", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def add(store_path, data_files, graph_files, draft) -> None:
+    """Merge a reviewed DRAFT.ttl into the store (--store DIR) in one transaction.
+
+    Refuses, leaving the store unchanged, while the draft fails the shapes gate or still has
+    items marked og:needsReview."""
+    from .ingest import review
+
+    if store_path is None:
+        raise click.UsageError("add writes to an on-disk store: give --store DIR")
+    store = open_store(settings_from(store_path, data_files, graph_files))
+    result = review.add_draft(draft, store)
+    if not result.ready:
+        click.echo(result.text(), err=True)
+        raise click.ClickException(f"{draft} was not added: the store is unchanged")
+    click.echo(f"added <{result.graph}> ({len(result.quads)} triples) to {store_path}")
+
+
+def write_text(text: str, output: Path | None) -> None:
+    """Standard output, or FILE written whole (never half-written)."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    tmp = output.with_name(output.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(output)
 
 
 def main() -> None:
