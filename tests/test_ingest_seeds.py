@@ -41,7 +41,7 @@ SELECT ?occurrence ?start ?end ?exact ?speaker ?earliest ?latest WHERE {
 DOCUMENT = """
 PREFIX og: <https://w3id.org/oversight/def/oversight#>
 SELECT ?type ?date ?precision ?earliest ?latest WHERE {
-  <%s> a ?type . FILTER(STRSTARTS(STR(?type), STR(og:)))
+  <%s> a ?type . VALUES ?type { og:Letter og:NewsArticle og:NewsRelease og:Report }
   OPTIONAL { <%s> og:datePrecision ?precision ; og:earliestDate ?earliest ; og:latestDate ?latest }
   OPTIONAL { <%s> og:date ?date }
 }"""

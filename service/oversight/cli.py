@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -50,8 +51,30 @@ def cli() -> None:
     """Oversight Graph: a knowledge graph of police inspectorate oversight."""
 
 
+def limit_options(command):
+    """`serve` options for the query limits (executor.py); each also reads an environment variable."""
+    defaults = {f.name: f.default for f in dataclasses.fields(Settings)}
+    for name, kind, help_text in reversed(LIMIT_OPTIONS):
+        command = click.option(f"--{name.replace('_', '-')}", name, type=kind, default=None, show_envvar=True,
+                               envvar=f"OVERSIGHT_{name.upper()}",
+                               help=f"{help_text} [default: {defaults[name]}]")(command)
+    return command
+
+
+LIMIT_OPTIONS = [
+    ("query_timeout_s", click.FloatRange(min=0.01), "Seconds a query may run before it is stopped (503)."),
+    ("max_result_rows", click.IntRange(1), "Rows (or triples) a result may hold; more are cut, and the response says so."),
+    ("max_response_bytes", click.IntRange(1), "Bytes a result may hold (compact TSV/N-Triples form); cut and stated past it."),
+    ("max_query_bytes", click.IntRange(1), "Longest query accepted (400 past it)."),
+    ("max_nesting_depth", click.IntRange(1), "Deepest nesting of brackets accepted (400 past it)."),
+    ("cache_bytes", click.IntRange(0), "Result cache per worker, in bytes (0: off)."),
+    ("query_processes", click.IntRange(0), "Query processes per worker (0: one per CPU, at least 2)."),
+]
+
+
 @cli.command()
 @data_options
+@limit_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Gunicorn worker processes.")
@@ -59,11 +82,13 @@ def cli() -> None:
 @click.option("--public-base", default=None, help="Public URL of this deployment, e.g. https://example.org.")
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
               help="Origin whose web pages may read responses (repeatable; default '*', any; 'none' turns CORS off).")
-def serve(store_path, data_files, graph_files, host, port, workers, threads, public_base, cors_origins) -> None:
+def serve(store_path, data_files, graph_files, host, port, workers, threads, public_base, cors_origins, **limits) -> None:
     """Start the HTTP service (SPARQL endpoint and linked-data pages) under gunicorn."""
     from .wsgi import run_gunicorn
 
-    extra = {"cors_origins": tuple(o for o in cors_origins if o != "none")} if cors_origins else {}
+    extra = {name: value for name, value in limits.items() if value is not None}
+    if cors_origins:
+        extra["cors_origins"] = tuple(o for o in cors_origins if o != "none")
     settings = settings_from(store_path, data_files, graph_files, public_base=public_base, **extra)
     store = open_store(settings)
     click.echo(f"Oversight Graph: {len(store.oxigraph)} quads in {len(store.named_graphs())} graphs; "
@@ -117,6 +142,32 @@ def stats(store_path, data_files, graph_files) -> None:
     """Triples per named graph and entities per class."""
     store = open_store(settings_from(store_path, data_files, graph_files))
     click.echo(stats_module.render(stats_module.compute(store)))
+
+
+@cli.command()
+@click.option("--triples", "size", required=True, metavar="N",
+              help="How many triples to generate: a number or 10k, 100k, 1M.")
+@click.option("--seed", default=0, show_default=True, type=int, help="The same seed gives the same file.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The TriG (.trig) or N-Quads (.nq) file to write.")
+def generate(size, seed, output) -> None:
+    """Write a synthetic graph of N triples in the project's ontology (for benchmarks)."""
+    import time
+
+    from . import generate as generator
+
+    try:
+        triples = generator.parse_size(size)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--triples") from None
+    started = time.monotonic()
+    quads = generator.generate(triples, seed)
+    try:
+        generator.write(quads, output)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--output") from None
+    click.echo(f"{len(quads)} triples in {len({q.graph_name for q in quads})} graphs written to {output} "
+               f"in {time.monotonic() - started:.1f} s", err=True)
 
 
 @cli.command()

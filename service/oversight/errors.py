@@ -1,11 +1,11 @@
-"""Every error leaves the service as a short plain-text message with the right status: never a
-traceback, never an HTML error page (clients of a SPARQL endpoint are programs)."""
+"""Every error leaves the service with the right status and a short message, never a traceback: one
+line of plain text for programs, a page for browsers (clients that put HTML first in Accept)."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response
+from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 log = logging.getLogger("oversight.errors")
@@ -13,6 +13,11 @@ log = logging.getLogger("oversight.errors")
 
 def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     return Response(message + "\n", status=status, mimetype="text/plain", headers=headers or {})
+
+
+def prefers_html() -> bool:
+    """A browser asks for HTML first; curl, SPARQL clients and scripts send */* or a data type."""
+    return request.accept_mimetypes.best in ("text/html", "application/xhtml+xml")
 
 
 def register(app: Flask, max_body_bytes: int) -> None:
@@ -24,6 +29,10 @@ def register(app: Flask, max_body_bytes: int) -> None:
     def http_error(err: HTTPException) -> Response:
         # Keep the headers werkzeug sets (Allow on 405, WWW-Authenticate on 401 …), drop its HTML.
         headers = {k: v for k, v in err.get_headers() if k.lower() != "content-type"}
+        if prefers_html():
+            message = "Nothing in the graph has this address." if err.code == 404 else err.description
+            body = render_template("error.html", code=err.code, name=err.name, message=message)
+            return Response(body, status=err.code, headers=headers, content_type="text/html; charset=utf-8")
         return _text(err.code or 500, f"{err.code} {err.name}: {err.description}", headers)
 
     @app.errorhandler(Exception)

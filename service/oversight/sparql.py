@@ -79,6 +79,8 @@ def _query(operation: QueryRequest) -> Response:
     except executor.QueryTimeout:
         limit = settings().query_timeout_s
         return plain(503, f"Query stopped: it ran past the {limit:g} s time limit", **{"Retry-After": "60"})
+    except (executor.QueryCrashed, executor.QueryRejected, executor.QueryFailed) as err:
+        return limit_response(err)
     formats = GRAPH_FORMATS if evaluation.kind == "graph" else RESULTS_FORMATS
     fmt = choose_format(request, formats)
     if fmt is None:
@@ -88,7 +90,8 @@ def _query(operation: QueryRequest) -> Response:
                     fmt.name)
     if cached := not_modified(request, data, etag):
         return cached
-    return stamp(Response(evaluation.serialize(fmt), content_type=fmt.content_type), data, etag)
+    return stamp(Response(evaluation.serialize(fmt), content_type=fmt.content_type, headers=evaluation.headers()),
+                 data, etag)
 
 
 def _update(operation: UpdateRequest) -> Response:
@@ -120,3 +123,12 @@ def _description_bytes(data: Store, version: str, endpoint: str, base: str, upda
 
 def _short(text: str) -> str:
     return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"
+
+
+# -- executor errors (executor.py) to HTTP ---------------------------------------------------------
+LIMIT_STATUS = {executor.QueryCrashed: 503, executor.QueryRejected: 400, executor.QueryFailed: 400}
+
+
+def limit_response(err: Exception) -> Response:
+    status = next(code for cls, code in LIMIT_STATUS.items() if isinstance(err, cls))
+    return plain(status, f"{'Query not accepted' if status == 400 else 'Query stopped'}: {err}")

@@ -92,6 +92,7 @@ class Store:
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         union_default_graph: bool = True,
+        substitutions: dict | None = None,
     ) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
         """Run a SPARQL query. Without dataset parameters the default graph is the union of all graphs,
         unless the query names its own dataset (FROM / FROM NAMED), which then applies."""
@@ -102,6 +103,9 @@ class Store:
             kwargs["use_default_graph_as_union"] = True
         if named_graphs is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if substitutions:
+            # Bind variables to terms (SEP-0007): how named queries take user input safely.
+            kwargs["substitutions"] = substitutions
         return self._ox.query(sparql, **kwargs)
 
     def named_graphs(self) -> list[str]:
