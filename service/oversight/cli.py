@@ -205,7 +205,7 @@ def generate(size, seed, output) -> None:
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--kind", type=click.Choice(ingest_draft.KINDS), help="What the source is (required to draft).")
 @click.option("--url", help="Where the source is published.")
-@click.option("--published", help="Publication date, when the text does not print it (2024-09-17, 17 September 2024).")
+@click.option("--published", help="Publication date, when the text does not print it (2024-09-17, 17 September 2024, or bounds 2024-07-23..2024-07-29).")
 @click.option("--publisher", help="Publisher: an IRI, or a name matched to organisations in the graph.")
 @click.option("--author", help="Author, when the text does not print an author line.")
 @click.option("--key", help="Document key (default: publisher-kind-date-title).")
