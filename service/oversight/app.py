@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from . import executor
 from .config import Settings
 from .loader import open_store
 from .store import Store
@@ -14,11 +15,21 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     settings = settings or Settings()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_body_bytes  # one limit for bodies and form fields
     app.extensions["oversight.settings"] = settings
     app.extensions["oversight.store"] = store or open_store(settings)
+    executor.configure(app.extensions["oversight.store"], settings)
 
-    from . import health, sparql
+    from . import (cors, dataset, errors, graph_store, health, linkeddata, pages, security_headers, sparql,
+                   statements, timeline)
 
+    errors.register(app, settings.max_body_bytes)
+    cors.init_app(app, settings.cors_origins)
     app.register_blueprint(health.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(graph_store.bp)
+    # Linked-data publishing and the pages for people.
+    for blueprint in (dataset.bp, linkeddata.bp, pages.bp, statements.bp, timeline.bp):
+        app.register_blueprint(blueprint)
+    security_headers.init_app(app)
     return app
