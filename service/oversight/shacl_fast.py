@@ -73,6 +73,13 @@ def validate_fast(store: Store, shapes: Graph, focus: Sequence | None = None) ->
     return list(seen.values())
 
 
+def focus_nodes(store: Store, shapes: Graph, shape: URIRef) -> list:
+    """The focus nodes of one node shape in `store` (the guard test: no shape may target nothing)."""
+    doc_graphs = [g for g in store.named_graphs() if g.startswith(DOCUMENT_GRAPH_PREFIX)]
+    query = "SELECT ?this WHERE { %s }" % _targets(shape, shapes, _subclass_closure(store), doc_graphs, None)
+    return [row["this"] for row in store.query(query)]
+
+
 # -- targets --------------------------------------------------------------------------------------
 def _subclass_closure(store: Store) -> dict[str, set[str]]:
     """Every class with all its subclasses (rdfs:subClassOf* in the data and the ontology)."""
