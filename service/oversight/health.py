@@ -15,4 +15,6 @@ def healthz():
 @bp.get("/readyz")
 def readyz():
     store = current_app.extensions["oversight.store"]
-    return jsonify(status="ready", data_version=store.version, modified=store.modified.isoformat())
+    # The validation status says whether the data served passed the SHACL shapes (see validation.gate).
+    return jsonify(status="ready", data_version=store.version, modified=store.modified.isoformat(),
+                   validation=current_app.extensions.get("oversight.validation"))

@@ -22,8 +22,9 @@ class _Gunicorn(BaseApplication):
         return self.application
 
 
-def run_gunicorn(settings: Settings, store: Store, *, host: str, port: int, workers: int, threads: int) -> None:
-    app = create_app(settings, store)
+def run_gunicorn(settings: Settings, store: Store, *, host: str, port: int, workers: int, threads: int,
+                 validation: dict | None = None) -> None:
+    app = create_app(settings, store, validation=validation)
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -38,5 +39,14 @@ def run_gunicorn(settings: Settings, store: Store, *, host: str, port: int, work
 def __getattr__(name: str):
     # `gunicorn oversight.wsgi:app` builds the app on first access, from the environment's settings.
     if name == "app":
-        return create_app(Settings())
+        import os
+
+        from .loader import open_store
+        from .validation import gate
+
+        settings = Settings()
+        store = open_store(settings)
+        # Refuses (InvalidData) data with violations unless OVERSIGHT_ALLOW_INVALID is set.
+        _report, status = gate(store, bool(os.environ.get("OVERSIGHT_ALLOW_INVALID")), shapes_dir=settings.shapes_dir)
+        return create_app(settings, store, validation=status)
     raise AttributeError(name)
