@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from oversight.config import Settings
 from oversight.store import RdfSource, Store
 
 EX = "http://example.org/"
-TIMEOUT_S = 1.0
+TIMEOUT_S = 2.0
 MAX_ROWS = 5
 # A four-way cross join over 200 triples: 1.6e9 solutions to count, minutes of work.
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -40,7 +41,7 @@ def data_file(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def limited(data_file: Path):
     srv = start_server("--data", str(data_file), "--query-timeout-s", str(TIMEOUT_S), "--max-result-rows", str(MAX_ROWS),
-                       "--query-processes", "1", "--max-query-bytes", "20000", "--threads", "4")
+                       "--query-processes", "2", "--max-query-bytes", "20000", "--threads", "4")
     yield srv
     srv.stop()
 
@@ -75,8 +76,7 @@ def test_endless_query_is_stopped_and_its_process_killed(limited: Server) -> Non
     assert response.headers["Content-Type"].startswith("text/plain")
     assert "time limit" in response.text
     assert elapsed < TIMEOUT_S + 1
-    # The process that ran it is gone (its CPU and memory freed), and the server answers at once
-    # with the single query process it is allowed (a replacement).
+    # The process that ran it is gone (its CPU and memory freed), and the server answers at once.
     gone = before - descendants(limited.process.pid)
     assert gone, "the query process that timed out should have been killed"
     assert not any(Path(f"/proc/{pid}").exists() for pid in gone)  # killed and reaped
@@ -84,6 +84,21 @@ def test_endless_query_is_stopped_and_its_process_killed(limited: Server) -> Non
     rows = ask(limited, "SELECT ?o WHERE { <http://example.org/s7> ?p ?o }").json()["results"]["bindings"]
     assert rows == [{"o": {"type": "literal", "value": "value 7"}}]
     assert time.monotonic() - started < TIMEOUT_S
+
+
+def test_other_queries_are_answered_while_one_runs_long(limited: Server) -> None:
+    def timed_ask(query: str) -> tuple[requests.Response, float]:
+        response = ask(limited, query)
+        return response, time.monotonic()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        endless = pool.submit(timed_ask, ENDLESS)
+        time.sleep(0.2)
+        response, answered = timed_ask("SELECT ?o WHERE { <http://example.org/s2> ?p ?o }")
+        assert response.json()["results"]["bindings"][0]["o"]["value"] == "value 2"
+        stopped, ended = endless.result()
+    assert stopped.status_code == 503
+    assert answered < ended  # answered while the long query still ran
 
 
 def test_deep_nesting_is_rejected_cleanly(limited: Server) -> None:
@@ -131,16 +146,28 @@ def test_repeated_query_is_answered_from_the_cache(limited: Server) -> None:
     assert ask(limited, query, accept="text/tab-separated-values").text == '?o\n"value 3"\n'
 
 
-def test_response_size_cap_is_stated(data_file: Path) -> None:
+@pytest.fixture(scope="module")
+def tight(data_file: Path):
+    """Small size and memory caps, set partly through the environment."""
     srv = start_server("--data", str(data_file), "--max-response-bytes", "300", "--query-processes", "1",
-                       env={"OVERSIGHT_QUERY_TIMEOUT_S": "5"})
-    try:
-        response = ask(srv, ALL, accept="text/tab-separated-values")
-        assert response.headers["X-Oversight-Truncated"] == "max-response-bytes=300"
-        assert 0 < len(response.content) <= 300 and response.text.endswith('"\n')  # whole rows only
-        assert int(response.headers["X-Oversight-Result-Rows"]) == response.text.count("\n") - 1
-    finally:
-        srv.stop()
+                       env={"OVERSIGHT_QUERY_TIMEOUT_S": "10", "OVERSIGHT_QUERY_MEMORY_BYTES": "50000000"})
+    yield srv
+    srv.stop()
+
+
+def test_response_size_cap_is_stated(tight: Server) -> None:
+    response = ask(tight, ALL, accept="text/tab-separated-values")
+    assert response.headers["X-Oversight-Truncated"] == "max-response-bytes=300"
+    assert 0 < len(response.content) <= 300 and response.text.endswith('"\n')  # whole rows only
+    assert int(response.headers["X-Oversight-Result-Rows"]) == response.text.count("\n") - 1
+
+
+def test_query_past_its_memory_budget_fails_alone(tight: Server) -> None:
+    # Sorting a 200^3 cross join needs far more than 50 MB.
+    response = ask(tight, "SELECT ?a ?c ?e WHERE { ?a ?b ?c . ?d ?x ?e . ?f ?y ?g } ORDER BY ?c ?e ?g")
+    assert response.status_code == 503
+    assert "memory" in response.text
+    assert ask(tight, "ASK { ?s ?p ?o }").json()["boolean"] is True
 
 
 def test_on_disk_store_is_queried_by_the_query_processes(data_file: Path, tmp_path: Path) -> None:
@@ -188,15 +215,3 @@ def test_a_write_invalidates_the_cache(app_and_store) -> None:
     assert response.headers["X-Oversight-Cache"] == "miss"
     assert response.json["results"]["bindings"][0]["n"]["value"] == "30001"
 
-
-def test_query_past_its_memory_budget_fails_alone(data_file: Path) -> None:
-    srv = start_server("--data", str(data_file), "--query-memory-bytes", "50000000", "--query-processes", "1",
-                       "--max-result-rows", "10")
-    try:
-        # Sorting a 200^3 cross join needs far more than 50 MB.
-        response = ask(srv, "SELECT ?a ?c ?e WHERE { ?a ?b ?c . ?d ?x ?e . ?f ?y ?g } ORDER BY ?c ?e ?g")
-        assert response.status_code == 503
-        assert "memory" in response.text
-        assert ask(srv, "ASK { ?s ?p ?o }").json()["boolean"] is True
-    finally:
-        srv.stop()

@@ -384,6 +384,8 @@ class _Pool:
         self._all: dict[int, _Child] = {}
         self._starting = 0
         self._cond = threading.Condition()
+        # When the pool goes (its store dropped, or the process exits), so do its processes.
+        weakref.finalize(self, _stop_all, self._all, self.pid)
 
     def run(self, query: str, dataset: Dataset, timeout_s: float) -> tuple[str, tuple]:
         deadline = time.monotonic() + timeout_s
@@ -441,12 +443,7 @@ class _Pool:
 
     def _kill(self, child: _Child) -> None:
         self._all.pop(child.pid, None)
-        try:
-            os.kill(child.pid, signal.SIGKILL)
-            os.waitpid(child.pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
-        child.conn.close()
+        _stop(child)
 
     def _spawn(self) -> _Child:
         ours, theirs = Pipe()
@@ -471,6 +468,21 @@ class _Pool:
         with self._cond:
             self._all[pid] = child
         return child
+
+
+def _stop(child: _Child) -> None:
+    try:
+        os.kill(child.pid, signal.SIGKILL)
+        os.waitpid(child.pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
+    child.conn.close()
+
+
+def _stop_all(children: dict[int, _Child], owner: int) -> None:
+    if os.getpid() == owner:
+        for child in list(children.values()):
+            _stop(child)
 
 
 # -- inside a query process ---------------------------------------------------------------------
