@@ -180,16 +180,20 @@ def test_on_disk_store_is_queried_by_the_query_processes(data_file: Path, tmp_pa
 
 
 # -- through the app factory (Flask test client): the same executor, in the test process --------
-@pytest.fixture
-def app_and_store(tmp_path: Path):
+def app_with_store(tmp_path: Path, timeout_s: float = 30.0):
     store = Store()
     store.load([RdfSource(write_data(tmp_path / "big.nt", 30_000))])
-    settings = Settings(sources=[RdfSource(tmp_path / "big.nt")], query_timeout_s=TIMEOUT_S, query_processes=1)
+    settings = Settings(sources=[RdfSource(tmp_path / "big.nt")], query_timeout_s=timeout_s, query_processes=1)
     return create_app(settings, store), store
 
 
-def test_test_client_gets_the_timeout_too(app_and_store) -> None:
-    app, _ = app_and_store
+@pytest.fixture
+def app_and_store(tmp_path: Path):
+    return app_with_store(tmp_path)
+
+
+def test_test_client_gets_the_timeout_too(tmp_path: Path) -> None:
+    app, _ = app_with_store(tmp_path, TIMEOUT_S)
     response = app.test_client().post("/sparql", data={"query": ENDLESS})
     assert response.status_code == 503
     assert app.test_client().post("/sparql", data={"query": "ASK { }"}).status_code == 200
