@@ -183,23 +183,28 @@ _registry_lock = threading.Lock()
 
 
 # -- checks before evaluation ---------------------------------------------------------------
-# Strings, IRIs and comments are skipped so that brackets inside them do not count.
+# Strings, IRIs and comments are skipped so that brackets inside them do not count. An unterminated
+# string runs to the end of its line (or of the query), and the loops are possessive, so that every
+# match succeeds at once: the scan stays linear in the query's length, whatever a client sends.
 _TOKENS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*|[{(\[]|[})\]]',
+    r'"""(?:[^"\\]|\\.|\\\Z|"(?!""))*+(?:"""|\Z)' r"|'''(?:[^'\\]|\\.|\\\Z|'(?!''))*+(?:'''|\Z)"
+    r'|"(?:[^"\\\n]|\\.|\\\Z)*+(?:"|(?=\n)|\Z)' r"|'(?:[^'\\\n]|\\.|\\\Z)*+(?:'|(?=\n)|\Z)"
+    r'|<[^<>"{}|^`\\\x00-\x20]*+>|#[^\n]*+|[{(\[]|[})\]]',
     re.S,
 )
 
 
-def nesting_depth(query: str) -> int:
-    """The deepest nesting of {}, () and [] in `query`, outside strings, IRIs and comments."""
+def nesting_depth(query: str, stop_above: int | None = None) -> int:
+    """The deepest nesting of {}, () and [] in `query`, outside strings, IRIs and comments
+    (the scan stops once it is deeper than `stop_above`)."""
     depth = deepest = 0
     for match in _TOKENS.finditer(query):
         token = match.group()
         if token in "{([":
             depth += 1
             deepest = max(deepest, depth)
+            if stop_above is not None and deepest > stop_above:
+                break
         elif token in "})]":
             depth -= 1
     return deepest
@@ -209,9 +214,9 @@ def check_query(query: str, settings: Settings) -> None:
     size = len(query.encode("utf-8", "surrogatepass"))
     if size > settings.max_query_bytes:
         raise QueryRejected(f"query is {size} bytes long; the limit is {settings.max_query_bytes}")
-    depth = nesting_depth(query)
-    if depth > settings.max_nesting_depth:
-        raise QueryRejected(f"query nests {depth} levels deep; the limit is {settings.max_nesting_depth}")
+    if nesting_depth(query, settings.max_nesting_depth) > settings.max_nesting_depth:
+        raise QueryRejected(f"query nests deeper than {settings.max_nesting_depth} levels (brackets, braces "
+                            "and parentheses); that is the limit")
 
 
 # -- the executor: checks, cache, pool --------------------------------------------------------
