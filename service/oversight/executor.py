@@ -229,6 +229,7 @@ class Executor:
 
     def evaluate(self, query: str, dataset: Dataset = Dataset(), timeout_s: float | None = None) -> Evaluation:
         check_query(query, self.settings)
+        self.cache.advance(self.store.version)
         key = (self.store.version, query, dataset.key())
         hit = self.cache.get(key)
         if hit is not None:
@@ -250,7 +251,7 @@ class Executor:
 
 
 class ResultCache:
-    """A thread-safe LRU of results bounded by bytes; entries of an older data version are dropped."""
+    """A thread-safe LRU of results bounded by bytes, holding one data version at a time."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes, self.max_entry = max_bytes, max_bytes // 8
@@ -267,14 +268,22 @@ class ResultCache:
             self._entries.move_to_end(key)
             return entry[0]
 
+    def advance(self, version: str) -> None:
+        """The data is now at `version`: every entry of another version goes."""
+        if version != self._version:
+            with self._lock:
+                if version != self._version:
+                    self._entries.clear()
+                    self._size, self._version = 0, version
+
     def put(self, key: tuple, value: object, size: int | None = None) -> None:
+        """Keep `value` under `key` (whose first item is its data version, ignored unless current)."""
         size = len(value) if size is None else size  # type: ignore[arg-type]
         if size > self.max_entry:
             return
         with self._lock:
-            if key[0] != self._version:  # a new data version: nothing older is valid
-                self._entries.clear()
-                self._size, self._version = 0, key[0]
+            if key[0] != self._version:  # evaluated before a write: already out of date
+                return
             old = self._entries.pop(key, None)
             self._size += size - (old[1] if old else 0)
             self._entries[key] = (value, size)
