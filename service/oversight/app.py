@@ -20,11 +20,16 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.extensions["oversight.store"] = store or open_store(settings)
     executor.configure(app.extensions["oversight.store"], settings)
 
-    from . import cors, errors, graph_store, health, sparql
+    from . import (cors, dataset, errors, graph_store, health, linkeddata, pages, security_headers, sparql,
+                   statements, timeline)
 
     errors.register(app, settings.max_body_bytes)
     cors.init_app(app, settings.cors_origins)
     app.register_blueprint(health.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(graph_store.bp)
+    # Linked-data publishing and the pages for people.
+    for blueprint in (dataset.bp, linkeddata.bp, pages.bp, statements.bp, timeline.bp):
+        app.register_blueprint(blueprint)
+    security_headers.init_app(app)
     return app

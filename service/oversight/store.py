@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -92,6 +92,7 @@ class Store:
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         union_default_graph: bool = True,
+        substitutions: dict | None = None,
     ) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
         """Run a SPARQL query. Without dataset parameters the default graph is the union of all graphs,
         unless the query names its own dataset (FROM / FROM NAMED), which then applies."""
@@ -102,7 +103,20 @@ class Store:
             kwargs["use_default_graph_as_union"] = True
         if named_graphs is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if substitutions:
+            # Bind variables to terms (SEP-0007): how named queries take user input safely.
+            kwargs["substitutions"] = substitutions
         return self._ox.query(sparql, **kwargs)
+
+    def __len__(self) -> int:
+        return len(self._ox)
+
+    def contains_named_graph(self, iri: str) -> bool:
+        return self._ox.contains_named_graph(ox.NamedNode(iri))
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """Every quad of one named graph, or of the whole dataset."""
+        return self._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph) if graph else None)
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode))
