@@ -120,7 +120,7 @@ def test_construct_in_every_graph_format(sample: Server, fmt) -> None:
     ("text/csv;q=0.5, application/sparql-results+xml", "application/sparql-results+xml"),
     ("text/*", "text/csv"),
     ("application/json", "application/sparql-results+json"),
-    ("text/html, text/tab-separated-values;q=0.9", "text/tab-separated-values"),
+    ("image/png, text/tab-separated-values;q=0.9", "text/tab-separated-values"),
 ])
 def test_negotiation_with_q_values_and_wildcards(sample: Server, accept, media_type) -> None:
     headers = {"Accept": accept} if accept else {}
