@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, redirect, request, url_for
 from . import executor, service_description
 from .conditional import etag_for, not_modified, stamp
 from .config import Settings
-from .errors import prefers_html
+from .errors import wants_html
 from .formats import GRAPH_FORMATS, RESULTS_FORMATS, Format
 from .protocol import ProtocolError, QueryRequest, UpdateRequest, choose_format, query_error, read_operation
 from .store import Store
@@ -64,7 +64,7 @@ def sparql() -> Response:
         operation = read_operation(request)
     except ProtocolError as err:
         return plain(err.status, err.message)
-    if request.method in ("GET", "HEAD") and prefers_html() and QUERY_PAGE in current_app.view_functions:
+    if request.method in ("GET", "HEAD") and wants_html() and QUERY_PAGE in current_app.view_functions:
         # A person with a browser: the query page shows the same query as a table.
         target = url_for(QUERY_PAGE, query=operation.query) if isinstance(operation, QueryRequest) else url_for(QUERY_PAGE)
         response = redirect(target, code=303)
