@@ -24,6 +24,7 @@ bp = Blueprint("linkeddata", __name__)
 PAGE_FORMATS: tuple[Format, ...] = (HTML, *GRAPH_FORMATS)
 FOAF_PERSON = PREFIXES["foaf"] + "Person"
 SCHEMA_PERSON = PREFIXES["schema"] + "Person"
+OWL_VERSION_IRI = ox.NamedNode(PREFIXES["owl"] + "versionIRI")
 
 
 def split_extension(path: str) -> tuple[str, Format | None]:
@@ -104,13 +105,19 @@ def named_graph(rest: str) -> Response:
 
 @bp.get("/def/oversight")
 @bp.get("/def/oversight.<ext>")
-def ontology(ext: str | None = None) -> Response:
+@bp.get("/def/oversight/<version>")
+def ontology(ext: str | None = None, version: str | None = None) -> Response:
+    """The ontology (current or, at its owl:versionIRI, the version this service holds)."""
+    store = current_app.extensions["oversight.store"]
+    if version is not None:
+        version_iri = ox.NamedNode(f"{ONTOLOGY_IRI}/{version}")
+        if not any(store.oxigraph.quads_for_pattern(ox.NamedNode(ONTOLOGY_IRI), OWL_VERSION_IRI, version_iri, None)):
+            abort(404)
     explicit = None
     if ext is not None:
         explicit = by_name(ext, PAGE_FORMATS)
         if explicit is None or explicit.extension != ext:
             abort(404)
-    store = current_app.extensions["oversight.store"]
     return negotiated("/def/oversight", explicit, lambda: graph_quads(store, ONTOLOGY_IRI),
                       lambda: render_template("ontology.html", doc=ontology_doc.build(store),
                                               alternates=alternates("/def/oversight")))

@@ -109,7 +109,7 @@ def term(node, label: Labeller) -> Term:
     if isinstance(node, ox.Literal):
         datatype = qname(node.datatype.value) if node.datatype else None
         text = readable_date(node) or node.value
-        return Term(text, None, None, "literal", datatype if datatype != "xsd:string" else None,
+        return Term(text, None, None, "literal", datatype if datatype not in ("xsd:string", "rdf:langString") else None,
                     node.language, len(node.value) > LONG_TEXT)
     return Term("(unnamed node)", None, None, "bnode")
 
