@@ -20,15 +20,15 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.extensions["oversight.store"] = store or open_store(settings)
     executor.configure(app.extensions["oversight.store"], settings)
 
-    from . import cors, dataset, errors, graph_store, health, linkeddata, pages, security_headers, sparql
-    from . import statements, timeline
+    from . import (cors, dataset, errors, graph_store, health, linkeddata, pages, security_headers, sparql,
+                   statements, timeline)
 
     errors.register(app, settings.max_body_bytes)
     cors.init_app(app, settings.cors_origins)
     app.register_blueprint(health.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(graph_store.bp)
-    # Linked-data publishing and the pages for people (issue 5).
+    # Linked-data publishing and the pages for people.
     for blueprint in (dataset.bp, linkeddata.bp, pages.bp, statements.bp, timeline.bp):
         app.register_blueprint(blueprint)
     security_headers.init_app(app)

@@ -1,4 +1,4 @@
-"""The `oversight` command line: serve, query, export, stats."""
+"""The `oversight` command line: serve, query, export, stats, ingest, add."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from .config import Settings
 from .loader import open_store, parse_graph_assignment
 from .store import LoadError, RdfSource, Store
 from . import results, stats as stats_module
+from .ingest import draft as ingest_draft
+from .ingest.index import GraphIndex
 from .queries import load_query
 
 EXPORT_FORMATS = {
@@ -31,7 +33,23 @@ def data_options(command):
                            help="Serve this RDF file instead of the seed graph (repeatable; graph-aware formats keep their graphs).")(command)
     command = click.option("--graph", "graph_files", multiple=True, metavar="IRI=FILE",
                            help="Load FILE into the named graph IRI (repeatable).")(command)
+    # The backend options reach settings_from through the click context, not every command's signature.
+    command = click.option("--update-url", default=None, expose_value=False, callback=_remember,
+                           envvar="OVERSIGHT_UPDATE_URL", metavar="URL",
+                           help="SPARQL 1.1 Update endpoint of the remote store (--backend sparql; none: read-only).")(command)
+    command = click.option("--query-url", default=None, expose_value=False, callback=_remember,
+                           envvar="OVERSIGHT_QUERY_URL", metavar="URL",
+                           help="SPARQL 1.1 Query endpoint of the remote store (--backend sparql).")(command)
+    command = click.option("--backend", type=click.Choice(["oxigraph", "sparql"]), default="oxigraph",
+                           show_default=True, expose_value=False, callback=_remember, envvar="OVERSIGHT_BACKEND",
+                           help="oxigraph: the embedded store (in memory, or --store DIR); "
+                                "sparql: a remote SPARQL 1.1 server shared by any number of replicas.")(command)
     return command
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value):
+    ctx.meta[f"oversight.{param.name}"] = value
+    return value
 
 
 def settings_from(store_path: Path | None, data_files: tuple[Path, ...], graph_files: tuple[str, ...], **extra) -> Settings:
@@ -40,7 +58,19 @@ def settings_from(store_path: Path | None, data_files: tuple[Path, ...], graph_f
         sources += [parse_graph_assignment(g) for g in graph_files]
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--graph") from None
-    return Settings(store_path=store_path, sources=sources, **extra)
+    meta = click.get_current_context().meta
+    backend = meta.get("oversight.backend", "oxigraph")
+    query_url, update_url = meta.get("oversight.query_url"), meta.get("oversight.update_url")
+    if backend == "sparql":
+        if not query_url:
+            raise click.UsageError("--backend sparql needs --query-url URL")
+        if store_path or sources:
+            raise click.UsageError("--backend sparql serves the remote store as it is: load it with its own tools "
+                                   "(e.g. the Graph Store Protocol), not --store/--data/--graph")
+    elif query_url or update_url:
+        raise click.UsageError("--query-url and --update-url need --backend sparql")
+    return Settings(store_path=store_path, sources=sources, backend=backend, query_url=query_url,
+                    update_url=update_url, **extra)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -65,8 +95,10 @@ LIMIT_OPTIONS = [
     ("max_response_bytes", click.IntRange(1), "Bytes a result may hold (compact TSV/N-Triples form); cut and stated past it."),
     ("max_query_bytes", click.IntRange(1), "Longest query accepted (400 past it)."),
     ("max_nesting_depth", click.IntRange(1), "Deepest nesting of brackets accepted (400 past it)."),
+    ("max_body_bytes", click.IntRange(1), "Largest request body accepted (413 past it)."),
     ("cache_bytes", click.IntRange(0), "Result cache per worker, in bytes (0: off)."),
     ("query_processes", click.IntRange(0), "Query processes per worker (0: one per CPU, at least 2)."),
+    ("query_memory_bytes", click.IntRange(0), "Memory a query process may take beyond the loaded store (0: no limit); past it, 503."),
 ]
 
 
@@ -89,7 +121,7 @@ def serve(store_path, data_files, graph_files, host, port, workers, threads, pub
         extra["cors_origins"] = tuple(o for o in cors_origins if o != "none")
     settings = settings_from(store_path, data_files, graph_files, public_base=public_base, **extra)
     store = open_store(settings)
-    click.echo(f"Oversight Graph: {len(store.oxigraph)} quads in {len(store.named_graphs())} graphs; "
+    click.echo(f"Oversight Graph: {len(store)} quads in {len(store.named_graphs())} graphs; "
                f"serving on http://{host}:{port}/", err=True)
     run_gunicorn(settings, store, host=host, port=port, workers=workers, threads=threads)
 
@@ -140,6 +172,105 @@ def stats(store_path, data_files, graph_files) -> None:
     """Triples per named graph and entities per class."""
     store = open_store(settings_from(store_path, data_files, graph_files))
     click.echo(stats_module.render(stats_module.compute(store)))
+
+
+@cli.command()
+@click.option("--triples", "size", required=True, metavar="N",
+              help="How many triples to generate: a number or 10k, 100k, 1M.")
+@click.option("--seed", default=0, show_default=True, type=int, help="The same seed gives the same file.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The TriG (.trig) or N-Quads (.nq) file to write.")
+def generate(size, seed, output) -> None:
+    """Write a synthetic graph of N triples in the project's ontology (for benchmarks)."""
+    import time
+
+    from . import generate as generator
+
+    try:
+        triples = generator.parse_size(size)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--triples") from None
+    started = time.monotonic()
+    quads = generator.generate(triples, seed)
+    try:
+        generator.write(quads, output)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--output") from None
+    click.echo(f"{len(quads)} triples in {len({q.graph_name for q in quads})} graphs written to {output} "
+               f"in {time.monotonic() - started:.1f} s", err=True)
+
+
+@cli.command()
+@data_options
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--kind", type=click.Choice(ingest_draft.KINDS), help="What the source is (required to draft).")
+@click.option("--url", help="Where the source is published.")
+@click.option("--published", help="Publication date, when the text does not print it (2024-09-17, 17 September 2024, or bounds 2024-07-23..2024-07-29).")
+@click.option("--publisher", help="Publisher: an IRI, or a name matched to organisations in the graph.")
+@click.option("--author", help="Author, when the text does not print an author line.")
+@click.option("--key", help="Document key (default: publisher-kind-date-title).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the draft to FILE instead of standard output.")
+@click.option("--check", "check_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="DRAFT.ttl",
+              help="Check a draft instead: the shapes gate on draft and graph together, and what is left to review.")
+def ingest(store_path, data_files, graph_files, file, kind, url, published, publisher, author, key, output, check_path) -> None:
+    """Draft the named graph of a source text (FILE.txt) for a curator to review, or --check a draft.
+
+    Exit codes of --check: 0 ready to add; 1 the draft is invalid or fails the shapes gate;
+    3 valid, but items are still marked og:needsReview."""
+    from .ingest import review
+
+    store = open_store(settings_from(store_path, data_files, graph_files))
+    if check_path is not None:
+        if file is not None:
+            raise click.UsageError("give either FILE to draft or --check DRAFT.ttl, not both")
+        result = review.check_draft(check_path, store)
+        click.echo(result.text())
+        sys.exit(0 if result.ready else 1 if not result.conforms else 3)
+    if file is None or kind is None:
+        raise click.UsageError("drafting needs FILE and --kind (or use --check DRAFT.ttl)")
+    try:
+        text = file.read_bytes().decode("utf-8")  # bytes: offsets count the characters as stored
+    except UnicodeDecodeError as err:
+        raise click.ClickException(f"{file}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    options = ingest_draft.Options(kind, file.name, url=url, published=published, publisher=publisher,
+                                   author=author, key=key)
+    try:
+        draft = ingest_draft.build_draft(text, options, GraphIndex.from_store(store))
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+    write_text(ingest_draft.render(draft), output)
+    click.echo(f"drafted <{draft.graph}>: {len(draft.statements)} statement(s), {len(draft.mentions)} mention(s), "
+               f"{len(draft.new_people())} new person(s) to confirm", err=True)
+
+
+@cli.command()
+@data_options
+@click.argument("draft", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def add(store_path, data_files, graph_files, draft) -> None:
+    """Merge a reviewed DRAFT.ttl into the store (--store DIR) in one transaction.
+
+    Refuses, leaving the store unchanged, while the draft fails the shapes gate or still has
+    items marked og:needsReview."""
+    from .ingest import review
+
+    if store_path is None:
+        raise click.UsageError("add writes to an on-disk store: give --store DIR")
+    store = open_store(settings_from(store_path, data_files, graph_files))
+    result = review.add_draft(draft, store)
+    if not result.ready:
+        click.echo(result.text(), err=True)
+        raise click.ClickException(f"{draft} was not added: the store is unchanged")
+    click.echo(f"added <{result.graph}> ({len(result.quads)} triples) to {store_path}")
+
+
+def write_text(text: str, output: Path | None) -> None:
+    """Standard output, or FILE written whole (never half-written)."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    tmp = output.with_name(output.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(output)
 
 
 def main() -> None:

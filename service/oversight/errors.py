@@ -1,14 +1,16 @@
-"""Every error leaves the service as a short plain-text message with the right status: never a
-traceback, never an HTML error page (clients of a SPARQL endpoint are programs)."""
+"""Every error leaves the service with the right status and a short message, never a traceback: one
+line of plain text for programs (curl's */*, SPARQL clients), a page for browsers (which name HTML)."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response
+from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 log = logging.getLogger("oversight.errors")
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -25,6 +27,20 @@ def text_error(err: HTTPException) -> Response:
     return _text(err.code or 500, f"{err.code} {err.name}: {err.description}", kept_headers(err))
 
 
+def wants_html() -> bool:
+    """Browsers name text/html explicitly; programs (curl's */*, SPARQL clients) get plain text."""
+    accept = request.accept_mimetypes
+    named_html = any(media in HTML_TYPES for media, _ in accept)
+    return named_html and accept.quality(HTML_TYPES[0]) >= accept.quality("text/plain")
+
+
+def page_error(err: HTTPException) -> Response:
+    """An HTTP error as a page for people."""
+    message = "Nothing in the graph has this address." if err.code == 404 else err.description
+    body = render_template("error.html", code=err.code, name=err.name, message=message)
+    return Response(body, status=err.code, content_type="text/html; charset=utf-8", headers=kept_headers(err))
+
+
 def register(app: Flask, max_body_bytes: int) -> None:
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(err: RequestEntityTooLarge) -> Response:
@@ -32,6 +48,8 @@ def register(app: Flask, max_body_bytes: int) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException) -> Response:
+        if wants_html() and err.code not in (None, 304):
+            return page_error(err)
         return text_error(err)
 
     @app.errorhandler(Exception)

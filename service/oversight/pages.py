@@ -6,9 +6,8 @@ import json
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
-from werkzeug.exceptions import HTTPException
 
-from . import errors, executor, named
+from . import executor, named
 from .formats import GRAPH_FORMATS, HTML, RESULTS_FORMATS, by_name
 from .present import Labeller, Term, term
 from .queries import load_query, query_names
@@ -121,20 +120,3 @@ def query_page() -> tuple[str, int]:
             error, status = f"Query not run: {err}", 503 if isinstance(err, executor.QueryCrashed) else 400
     return render_template("query.html", query=query or DEFAULT_QUERY, names=EXAMPLE_QUERIES, result=result,
                            error=error), status
-
-
-def wants_html() -> bool:
-    """Browsers name text/html explicitly; programs (curl's */*, SPARQL clients) get plain text."""
-    accept = request.accept_mimetypes
-    named_html = any(media in (HTML.media_type, "application/xhtml+xml") for media, _ in accept)
-    return named_html and accept.quality(HTML.media_type) >= accept.quality("text/plain")
-
-
-@bp.app_errorhandler(HTTPException)
-def http_error(err: HTTPException) -> Response:
-    """Errors as a page for people and as one line of text for programs (errors.py); never a traceback."""
-    if not wants_html() or err.code in (None, 304):
-        return errors.text_error(err)
-    message = "Nothing in the graph has this address." if err.code == 404 else err.description
-    body = render_template("error.html", code=err.code, name=err.name, message=message)
-    return Response(body, status=err.code, content_type=HTML.content_type, headers=errors.kept_headers(err))

@@ -95,6 +95,7 @@ class Term:
     long: bool = False
     children: list["PropertyRow"] = field(default_factory=list)  # a blank node's own properties
     sources: list["Term"] = field(default_factory=list)  # the documents (graphs) asserting this value
+    anchor: str | None = None  # for a hash IRI shown in place: its fragment, so its link lands here
 
 
 @dataclass
@@ -138,7 +139,11 @@ def property_rows(quads: Iterable[ox.Quad], subject, label: Labeller, *, depth: 
         for obj, sources in grouped[pred].items():
             value = term(obj, label)
             value.sources = list(sources.values())
-            if isinstance(obj, ox.BlankNode) and depth < 4:
+            part_of_page = isinstance(obj, ox.BlankNode) or (
+                isinstance(obj, ox.NamedNode) and isinstance(subject, ox.NamedNode) and obj.value.startswith(subject.value + "#"))
+            if part_of_page and depth < 4:  # blank nodes and this page's own hash IRIs are shown in place
+                if isinstance(obj, ox.NamedNode):
+                    value.anchor = obj.value.split("#", 1)[1]
                 value.children = property_rows(quads, obj, label, depth=depth + 1)
             values.append(value)
         rows.append(PropertyRow(term(pred, label), values))
