@@ -154,3 +154,13 @@ def test_public_base_setting_maps_urls(tmp_path) -> None:
         assert has(parse(doc.text, "turtle"), (URIRef(f"{BASE}/id/force/fixture-force"), rdflib.RDF.type, OG.PoliceForce))
     finally:
         srv.stop()
+
+
+def test_documents_answer_conditional_gets(fixture_server) -> None:
+    url = f"{fixture_server.url}/doc/person/alex-example"
+    first = get(url, Accept="text/turtle")
+    etag = first.headers["ETag"]
+    assert get(url, Accept="text/turtle", **{"If-None-Match": etag}).status_code == 304
+    # Another representation has another tag: the Turtle's tag does not validate the HTML.
+    html = get(url, Accept="text/html", **{"If-None-Match": etag})
+    assert html.status_code == 200 and html.headers["ETag"] != etag

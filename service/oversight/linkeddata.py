@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 
-from . import ontology_doc, statements, urls
+from . import dataset, ontology_doc, statements, urls
 from .describe import describe, graph_quads
 from .formats import GRAPH_FORMATS, HTML, Format, by_name, negotiate
 from .namespaces import DATA_BASE, ONTOLOGY_IRI, PREFIXES
@@ -60,15 +60,13 @@ def negotiated(path: str, explicit: Format | None, quads: Callable[[], list[ox.Q
     if fmt is None:
         response = Response("No acceptable format. Offered: " + ", ".join(f.media_type for f in PAGE_FORMATS) + "\n",
                             status=406, mimetype="text/plain")
-    elif fmt is HTML:
-        response = Response(html(), content_type=HTML.content_type)
-    else:
-        response = rdf_response(quads(), fmt)
-    if fmt is not None:
-        response.headers["Content-Location"] = f"{request.script_root}{path}.{fmt.extension}"
-        response.headers["Link"] = ", ".join(
-            f'<{href}>; rel="alternate"; type="{f.media_type}"' for f, href in alternates(path))
-    response.vary.add("Accept")
+        response.vary.add("Accept")
+        return response
+    make = (lambda: Response(html(), content_type=HTML.content_type)) if fmt is HTML else (lambda: rdf_response(quads(), fmt))
+    response = dataset.cacheable(current_app.extensions["oversight.store"], f"{path}.{fmt.extension}", make)
+    response.headers["Content-Location"] = f"{request.script_root}{path}.{fmt.extension}"
+    response.headers["Link"] = ", ".join(
+        f'<{href}>; rel="alternate"; type="{f.media_type}"' for f, href in alternates(path))
     return response
 
 

@@ -79,7 +79,19 @@ class Labeller:
                 english = [v for v in values if isinstance(v, ox.Literal) and v.language in (None, "en")]
                 text = (english or values)[0].value
                 return text if len(text) <= 120 else text[:117] + "…"
+        membership = self._membership_label(node)
+        if membership:
+            return membership
         return qname(iri) or iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
+
+    def _membership_label(self, node: ox.NamedNode) -> str | None:
+        """"Lee Freeman as HM Inspector of Constabulary" for an org:Membership without a label."""
+        first = lambda prop: next((q.object for q in self.store.oxigraph.quads_for_pattern(
+            node, ox.NamedNode(PREFIXES[prop[0]] + prop[1]), None, None)), None)
+        member, post = first(("org", "member")), first(("og", "post"))
+        if isinstance(member, ox.NamedNode) and isinstance(post, ox.NamedNode):
+            return f"{self(member.value)} as {self(post.value)}"
+        return None
 
 
 @dataclass
