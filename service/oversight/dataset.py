@@ -124,7 +124,7 @@ def description(store: Store) -> list[ox.Triple]:
 @bp.get("/.well-known/void")
 def void() -> Response:
     store = current_app.extensions["oversight.store"]
-    offered = (HTML, *GRAPH_FORMATS)
+    offered = (*GRAPH_FORMATS, HTML)  # machines (*/* or no Accept) get Turtle; browsers name text/html
     fmt = negotiate(request.accept_mimetypes, offered, request.args.get("format"))
     if fmt is None:
         return Response("No acceptable format\n", status=406, mimetype="text/plain")

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 
 from . import dataset, ontology_doc, statements, urls
-from .describe import describe, graph_quads
+from .describe import Description, describe, graph_quads
 from .formats import GRAPH_FORMATS, HTML, Format, by_name, negotiate
 from .namespaces import DATA_BASE, ONTOLOGY_IRI, PREFIXES
 from .present import Labeller, inverse_rows, property_rows, types_of
@@ -70,22 +70,25 @@ def negotiated(path: str, explicit: Format | None, quads: Callable[[], list[ox.Q
     return response
 
 
+def described(rest: str) -> Description:
+    """The description of {base}/id/{rest}, or 404 when the graph knows nothing of it."""
+    node = urls.valid_iri(urls.data_iri(f"/id/{rest}"))
+    desc = describe(current_app.extensions["oversight.store"], node.value) if node is not None else None
+    if desc is None or not desc.found:
+        abort(404)
+    return desc
+
+
 @bp.get("/id/<path:rest>")
 def resource_iri(rest: str) -> Response:
-    store = current_app.extensions["oversight.store"]
-    if not describe(store, urls.data_iri(f"/id/{rest}")).found:
-        abort(404)
+    described(rest)
     return redirect(urls.absolute(f"/doc/{rest}"), code=303)
 
 
 @bp.get("/doc/<path:rest>")
 def resource_document(rest: str) -> Response:
     rest, explicit = split_extension(rest)
-    store = current_app.extensions["oversight.store"]
-    iri = urls.data_iri(f"/id/{rest}")
-    desc = describe(store, iri)
-    if not desc.found:
-        abort(404)
+    desc = described(rest)
     return negotiated(f"/doc/{rest}", explicit, desc.quads, lambda: render_resource(desc, f"/doc/{rest}"))
 
 

@@ -150,8 +150,9 @@ def statements_page() -> Response | str:
 def source_text(key: str) -> str:
     """The archived text of a source document, with one passage (start, end) highlighted."""
     store = current_app.extensions["oversight.store"]
-    text_iri = ox.NamedNode(f"{ID}text/{key}")
-    contents = [q.object.value for q in store.oxigraph.quads_for_pattern(text_iri, ox.NamedNode(str(OG.content)), None, None)]
+    text_iri = urls.valid_iri(f"{ID}text/{key}")
+    contents = [q.object.value for q in store.oxigraph.quads_for_pattern(text_iri, ox.NamedNode(str(OG.content)), None, None)
+                ] if text_iri is not None else []
     if not contents:
         abort(404)
     text = contents[0]
