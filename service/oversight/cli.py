@@ -95,8 +95,10 @@ LIMIT_OPTIONS = [
     ("max_response_bytes", click.IntRange(1), "Bytes a result may hold (compact TSV/N-Triples form); cut and stated past it."),
     ("max_query_bytes", click.IntRange(1), "Longest query accepted (400 past it)."),
     ("max_nesting_depth", click.IntRange(1), "Deepest nesting of brackets accepted (400 past it)."),
+    ("max_body_bytes", click.IntRange(1), "Largest request body accepted (413 past it)."),
     ("cache_bytes", click.IntRange(0), "Result cache per worker, in bytes (0: off)."),
     ("query_processes", click.IntRange(0), "Query processes per worker (0: one per CPU, at least 2)."),
+    ("query_memory_bytes", click.IntRange(0), "Memory a query process may take beyond the loaded store (0: no limit); past it, 503."),
 ]
 
 
@@ -203,7 +205,7 @@ def generate(size, seed, output) -> None:
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--kind", type=click.Choice(ingest_draft.KINDS), help="What the source is (required to draft).")
 @click.option("--url", help="Where the source is published.")
-@click.option("--published", help="Publication date, when the text does not print it (2024-09-17, 17 September 2024).")
+@click.option("--published", help="Publication date, when the text does not print it (2024-09-17, 17 September 2024, or bounds 2024-07-23..2024-07-29).")
 @click.option("--publisher", help="Publisher: an IRI, or a name matched to organisations in the graph.")
 @click.option("--author", help="Author, when the text does not print an author line.")
 @click.option("--key", help="Document key (default: publisher-kind-date-title).")
