@@ -17,8 +17,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.extensions["oversight.settings"] = settings
     app.extensions["oversight.store"] = store or open_store(settings)
 
-    from . import health, sparql
+    from . import health, observability, security_headers, sparql, update
 
+    observability.init_app(app)
+    security_headers.init_app(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(update.bp)  # before sparql: it takes updates POSTed to /sparql
     app.register_blueprint(sparql.bp)
     return app

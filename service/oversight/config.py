@@ -32,6 +32,11 @@ class Settings:
     max_body_bytes: int = 1_000_000
     query_timeout_s: float = 30.0
     max_result_rows: int = 100_000
+    # Bearer token that enables writes (SPARQL Update, Graph Store writes); None: read-only service.
+    # Never printed: repr=False keeps it out of logs and error pages.
+    write_token: str | None = field(default_factory=lambda: os.environ.get("OVERSIGHT_WRITE_TOKEN") or None, repr=False)
+    # Hosts that LOAD and SERVICE inside an authorised update may fetch from; empty: none.
+    update_remote_hosts: tuple[str, ...] = ()
 
     @property
     def serves_seed_graph(self) -> bool:
