@@ -1,14 +1,17 @@
 # Two commands set up everything on a fresh machine with Python 3.11:
 #   make serve   start the service on http://127.0.0.1:$(PORT) with the seed graph loaded
 #   make test    run the test suite
+#   make bench   compare the service with Oxigraph server and rdflib-endpoint (BENCH_SIZES=10k,100k,1M)
 PYTHON ?= python3
 VENV   ?= .venv
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
+BENCH_STAMP = $(VENV)/.installed-bench
+BENCH_SIZES ?= 10k
 
-.PHONY: serve test install clean
+.PHONY: serve test install bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,5 +27,17 @@ serve: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	BENCH_SIZES=$(BENCH_SIZES) $(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info service/*.egg-info
+
+# Per-query cost of the executor's query processes against in-process pyoxigraph (executor.py).
+.PHONY: bench-executor
+bench-executor: $(STAMP)
+	$(BIN)/python bench/executor_overhead.py

@@ -53,7 +53,7 @@ def start_server(*args: str, env: dict[str, str] | None = None, timeout: float =
         try:
             if requests.get(url + "/healthz", timeout=1).ok:
                 return Server(url, process)
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or still booting
             time.sleep(0.1)
     Server(url, process).stop()
     raise RuntimeError("server did not start in time")
@@ -71,3 +71,14 @@ def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = N
     """Run the `oversight` CLI in a subprocess, as a user would."""
     return subprocess.run([sys.executable, "-m", "oversight", *args], input=input, capture_output=True, text=True,
                           env={**os.environ, **(env or {})}, timeout=300)
+
+
+FIXTURE_DATA = REPO / "tests" / "fixtures" / "graph_data"
+
+
+@pytest.fixture(scope="session")
+def fixture_server() -> Iterator[Server]:
+    """The service on the small invented fixture dataset (tests/fixtures/graph_data, not real data)."""
+    srv = start_server(env={"OVERSIGHT_DATA_DIR": str(FIXTURE_DATA)})
+    yield srv
+    srv.stop()

@@ -36,7 +36,7 @@ def test_writes_are_disabled_without_a_token(server: Server) -> None:
     update = requests.post(server.url + "/update", data={"update": INSERT}, timeout=10)
     assert update.status_code == 404 and "read-only" in update.text
     via_sparql = requests.post(server.url + "/sparql", data={"update": INSERT}, timeout=10)
-    assert via_sparql.status_code == 405 and "read-only" in via_sparql.text
+    assert via_sparql.status_code == 403 and "read-only" in via_sparql.text
     for method in ("PUT", "POST", "DELETE"):
         reply = requests.request(method, server.url + "/sparql/graph", params={"default": ""},
                                  data=b"<http://a> <http://b> <http://c> .", headers={"Content-Type": "text/turtle"}, timeout=10)

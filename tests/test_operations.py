@@ -50,10 +50,10 @@ def test_probes(server: Server) -> None:
 def test_html_responses_carry_security_headers(server: Server) -> None:
     page = requests.get(server.url + "/no/such/page", headers={"Accept": "text/html"}, timeout=10)
     assert page.headers["Content-Type"].startswith("text/html")
-    assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in page.headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
     assert page.headers["X-Frame-Options"] == "DENY"
-    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert page.headers["Referrer-Policy"] == "same-origin"
     assert page.headers["X-Content-Type-Options"] == "nosniff"
     data = requests.get(server.url + "/sparql", params={"query": QUERY}, timeout=10)
     assert data.headers["X-Content-Type-Options"] == "nosniff"

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+# Imported here, not in create_app: a gunicorn worker that builds the app after the fork (on-disk
+# stores) must find every module already loaded, or its first requests wait for the imports.
+from . import (cors, dataset, errors, executor, graph_store, health, linkeddata, observability, pages,
+               security_headers, sparql, statements, timeline, update)
 from .config import Settings
 from .loader import open_store
 from .store import Store
@@ -14,14 +18,20 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     settings = settings or Settings()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_body_bytes  # one limit for bodies and form fields
     app.extensions["oversight.settings"] = settings
     app.extensions["oversight.store"] = store or open_store(settings)
-
-    from . import health, observability, security_headers, sparql, update
+    executor.configure(app.extensions["oversight.store"], settings)
 
     observability.init_app(app)
-    security_headers.init_app(app)
+    errors.register(app, settings.max_body_bytes)
+    cors.init_app(app, settings.cors_origins)
     app.register_blueprint(health.bp)
-    app.register_blueprint(update.bp)  # before sparql: it takes updates POSTed to /sparql
+    update.init_app(app)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(graph_store.bp)
+    # Linked-data publishing and the pages for people.
+    for blueprint in (dataset.bp, linkeddata.bp, pages.bp, statements.bp, timeline.bp):
+        app.register_blueprint(blueprint)
+    security_headers.init_app(app)
     return app

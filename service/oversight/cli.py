@@ -1,7 +1,8 @@
-"""The `oversight` command line: serve, query, export, stats."""
+"""The `oversight` command line: serve, query, export, stats, ingest, add."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Callable
@@ -15,6 +16,9 @@ from .config import Settings
 from .loader import open_store, parse_graph_assignment
 from .store import LoadError, RdfSource, Store
 from . import results, stats as stats_module
+from .ingest import draft as ingest_draft
+from .ingest.index import GraphIndex
+from .queries import load_query
 
 EXPORT_FORMATS = {
     "trig": ox.RdfFormat.TRIG,
@@ -50,26 +54,56 @@ def cli() -> None:
     """Oversight Graph: a knowledge graph of police inspectorate oversight."""
 
 
+def limit_options(command):
+    """`serve` options for the query limits (executor.py); each also reads an environment variable."""
+    defaults = {f.name: f.default for f in dataclasses.fields(Settings)}
+    for name, kind, help_text in reversed(LIMIT_OPTIONS):
+        command = click.option(f"--{name.replace('_', '-')}", name, type=kind, default=None, show_envvar=True,
+                               envvar=f"OVERSIGHT_{name.upper()}",
+                               help=f"{help_text} [default: {defaults[name]}]")(command)
+    return command
+
+
+LIMIT_OPTIONS = [
+    ("query_timeout_s", click.FloatRange(min=0.01), "Seconds a query may run before it is stopped (503)."),
+    ("max_result_rows", click.IntRange(1), "Rows (or triples) a result may hold; more are cut, and the response says so."),
+    ("max_response_bytes", click.IntRange(1), "Bytes a result may hold (compact TSV/N-Triples form); cut and stated past it."),
+    ("max_query_bytes", click.IntRange(1), "Longest query accepted (400 past it)."),
+    ("max_nesting_depth", click.IntRange(1), "Deepest nesting of brackets accepted (400 past it)."),
+    ("max_body_bytes", click.IntRange(1), "Largest request body accepted (413 past it)."),
+    ("cache_bytes", click.IntRange(0), "Result cache per worker, in bytes (0: off)."),
+    ("query_processes", click.IntRange(0), "Query processes per worker (0: one per CPU, at least 2)."),
+    ("query_memory_bytes", click.IntRange(0), "Memory a query process may take beyond the loaded store (0: no limit); past it, 503."),
+]
+
+
 @cli.command()
 @data_options
+@limit_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Gunicorn worker processes.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1), help="Threads per worker.")
 @click.option("--public-base", default=None, help="Public URL of this deployment, e.g. https://example.org.")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Origin whose web pages may read responses (repeatable; default '*', any; 'none' turns CORS off).")
 @click.option("--write-token-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Enable writes (SPARQL Update, Graph Store writes) for clients sending this file's token as a "
                    "bearer token (also: environment variable OVERSIGHT_WRITE_TOKEN). Without it the service is read-only.")
 @click.option("--allow-update-host", "update_hosts", multiple=True, metavar="HOST",
               help="Let LOAD and SERVICE inside authorised updates fetch from HOST (repeatable; default: none).")
-def serve(store_path, data_files, graph_files, host, port, workers, threads, public_base, write_token_file, update_hosts) -> None:
+def serve(store_path, data_files, graph_files, host, port, workers, threads, public_base, cors_origins,
+          write_token_file, update_hosts, **limits) -> None:
     """Start the HTTP service (SPARQL endpoint and linked-data pages) under gunicorn."""
     from .wsgi import run_gunicorn
 
-    extra = {"public_base": public_base, "update_remote_hosts": tuple(update_hosts)}
+    extra = {name: value for name, value in limits.items() if value is not None}
+    if cors_origins:
+        extra["cors_origins"] = tuple(o for o in cors_origins if o != "none")
+    extra["update_remote_hosts"] = tuple(update_hosts)
     if write_token_file is not None:
         extra["write_token"] = write_token_file.read_text(encoding="utf-8")
-    settings = settings_from(store_path, data_files, graph_files, **extra)
+    settings = settings_from(store_path, data_files, graph_files, public_base=public_base, **extra)
     if settings.write_token is not None:
         try:
             settings.write_token = validate_token(settings.write_token)
@@ -130,7 +164,7 @@ def store_dump(store: Store, fmt: ox.RdfFormat, out) -> None:
         store.dump(out, fmt)
     else:
         # Turtle has no graphs: export the union of all graphs.
-        store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").serialize(out, format=fmt)
+        store.query(load_query("union-graph")).serialize(out, format=fmt)
 
 
 @cli.command()
@@ -139,6 +173,105 @@ def stats(store_path, data_files, graph_files) -> None:
     """Triples per named graph and entities per class."""
     store = open_store(settings_from(store_path, data_files, graph_files))
     click.echo(stats_module.render(stats_module.compute(store)))
+
+
+@cli.command()
+@click.option("--triples", "size", required=True, metavar="N",
+              help="How many triples to generate: a number or 10k, 100k, 1M.")
+@click.option("--seed", default=0, show_default=True, type=int, help="The same seed gives the same file.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The TriG (.trig) or N-Quads (.nq) file to write.")
+def generate(size, seed, output) -> None:
+    """Write a synthetic graph of N triples in the project's ontology (for benchmarks)."""
+    import time
+
+    from . import generate as generator
+
+    try:
+        triples = generator.parse_size(size)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--triples") from None
+    started = time.monotonic()
+    quads = generator.generate(triples, seed)
+    try:
+        generator.write(quads, output)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--output") from None
+    click.echo(f"{len(quads)} triples in {len({q.graph_name for q in quads})} graphs written to {output} "
+               f"in {time.monotonic() - started:.1f} s", err=True)
+
+
+@cli.command()
+@data_options
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--kind", type=click.Choice(ingest_draft.KINDS), help="What the source is (required to draft).")
+@click.option("--url", help="Where the source is published.")
+@click.option("--published", help="Publication date, when the text does not print it (2024-09-17, 17 September 2024).")
+@click.option("--publisher", help="Publisher: an IRI, or a name matched to organisations in the graph.")
+@click.option("--author", help="Author, when the text does not print an author line.")
+@click.option("--key", help="Document key (default: publisher-kind-date-title).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the draft to FILE instead of standard output.")
+@click.option("--check", "check_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="DRAFT.ttl",
+              help="Check a draft instead: the shapes gate on draft and graph together, and what is left to review.")
+def ingest(store_path, data_files, graph_files, file, kind, url, published, publisher, author, key, output, check_path) -> None:
+    """Draft the named graph of a source text (FILE.txt) for a curator to review, or --check a draft.
+
+    Exit codes of --check: 0 ready to add; 1 the draft is invalid or fails the shapes gate;
+    3 valid, but items are still marked og:needsReview."""
+    from .ingest import review
+
+    store = open_store(settings_from(store_path, data_files, graph_files))
+    if check_path is not None:
+        if file is not None:
+            raise click.UsageError("give either FILE to draft or --check DRAFT.ttl, not both")
+        result = review.check_draft(check_path, store)
+        click.echo(result.text())
+        sys.exit(0 if result.ready else 1 if not result.conforms else 3)
+    if file is None or kind is None:
+        raise click.UsageError("drafting needs FILE and --kind (or use --check DRAFT.ttl)")
+    try:
+        text = file.read_bytes().decode("utf-8")  # bytes: offsets count the characters as stored
+    except UnicodeDecodeError as err:
+        raise click.ClickException(f"{file}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    options = ingest_draft.Options(kind, file.name, url=url, published=published, publisher=publisher,
+                                   author=author, key=key)
+    try:
+        draft = ingest_draft.build_draft(text, options, GraphIndex.from_store(store))
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+    write_text(ingest_draft.render(draft), output)
+    click.echo(f"drafted <{draft.graph}>: {len(draft.statements)} statement(s), {len(draft.mentions)} mention(s), "
+               f"{len(draft.new_people())} new person(s) to confirm", err=True)
+
+
+@cli.command()
+@data_options
+@click.argument("draft", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def add(store_path, data_files, graph_files, draft) -> None:
+    """Merge a reviewed DRAFT.ttl into the store (--store DIR) in one transaction.
+
+    Refuses, leaving the store unchanged, while the draft fails the shapes gate or still has
+    items marked og:needsReview."""
+    from .ingest import review
+
+    if store_path is None:
+        raise click.UsageError("add writes to an on-disk store: give --store DIR")
+    store = open_store(settings_from(store_path, data_files, graph_files))
+    result = review.add_draft(draft, store)
+    if not result.ready:
+        click.echo(result.text(), err=True)
+        raise click.ClickException(f"{draft} was not added: the store is unchanged")
+    click.echo(f"added <{result.graph}> ({len(result.quads)} triples) to {store_path}")
+
+
+def write_text(text: str, output: Path | None) -> None:
+    """Standard output, or FILE written whole (never half-written)."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    tmp = output.with_name(output.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(output)
 
 
 def main() -> None:

@@ -16,6 +16,11 @@ def _dir_from_env(name: str, default: Path) -> Path:
     return Path(os.environ[name]) if os.environ.get(name) else default
 
 
+def _origins_from_env(name: str) -> tuple[str, ...]:
+    value = os.environ.get(name)
+    return ("*",) if value is None else tuple(o.strip() for o in value.split(",") if o.strip())
+
+
 @dataclass
 class Settings:
     """Everything the app factory and the CLI need to build a service."""
@@ -30,8 +35,17 @@ class Settings:
     # Public URL prefix of this deployment (e.g. https://example.org); None: the request's own host.
     public_base: str | None = None
     max_body_bytes: int = 1_000_000
+    # Query limits (executor.py): a query past them is stopped or rejected, and truncation is stated.
     query_timeout_s: float = 30.0
     max_result_rows: int = 100_000
+    # Origins whose pages may read responses (CORS); "*" any, empty: no CORS headers at all.
+    cors_origins: tuple[str, ...] = field(default_factory=lambda: _origins_from_env("OVERSIGHT_CORS_ORIGINS"))
+    max_query_bytes: int = 100_000
+    max_nesting_depth: int = 64
+    max_response_bytes: int = 100_000_000
+    cache_bytes: int = 64_000_000  # result cache per worker process; 0 turns it off
+    query_processes: int = 0  # query processes per worker; 0: one per CPU, at least two
+    query_memory_bytes: int = 2_000_000_000  # address space a query process may add; 0: no limit
     # Bearer token that enables writes (SPARQL Update, Graph Store writes); None: read-only service.
     # Never printed: repr=False keeps it out of logs and error pages.
     write_token: str | None = field(default_factory=lambda: os.environ.get("OVERSIGHT_WRITE_TOKEN") or None, repr=False)

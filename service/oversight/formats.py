@@ -22,6 +22,7 @@ class Format:
     extension: str
     serializer: ox.RdfFormat | ox.QueryResultsFormat | None  # None: rendered by a template
     textual: bool = True  # textual formats get "; charset=utf-8"
+    names: tuple[str, ...] = ()  # other short names clients send in ?format= (SPARQLWrapper: "xml", "n3"…)
 
     @property
     def media_type(self) -> str:
@@ -32,9 +33,9 @@ class Format:
         return f"{self.media_type}; charset=utf-8" if self.textual else self.media_type
 
 
-def _fmt(name: str, serializer, *aliases: str, media_type: str | None = None) -> Format:
+def _fmt(name: str, serializer, *aliases: str, media_type: str | None = None, names: tuple[str, ...] = ()) -> Format:
     media = media_type or serializer.media_type.split(";")[0]
-    return Format(name, (media, *aliases), serializer.file_extension, serializer)
+    return Format(name, (media, *aliases), serializer.file_extension, serializer, names=names)
 
 
 # SELECT and ASK results; the first is the default for */* and missing Accept.
@@ -47,10 +48,10 @@ RESULTS_FORMATS: tuple[Format, ...] = (
 
 # Graphs (CONSTRUCT, DESCRIBE, resource descriptions); Turtle is the default.
 GRAPH_FORMATS: tuple[Format, ...] = (
-    _fmt("turtle", ox.RdfFormat.TURTLE, "application/x-turtle", "application/turtle"),
+    _fmt("turtle", ox.RdfFormat.TURTLE, "application/x-turtle", "application/turtle", names=("n3", "text/n3", "text/rdf+n3")),
     _fmt("ntriples", ox.RdfFormat.N_TRIPLES, "text/plain"),
-    _fmt("rdfxml", ox.RdfFormat.RDF_XML, "application/xml", "text/xml"),
-    _fmt("jsonld", ox.RdfFormat.JSON_LD, "application/json"),
+    _fmt("rdfxml", ox.RdfFormat.RDF_XML, "application/xml", "text/xml", names=("xml", "rdf+xml")),
+    _fmt("jsonld", ox.RdfFormat.JSON_LD, "application/json", names=("json-ld", "json")),
     _fmt("trig", ox.RdfFormat.TRIG),
     _fmt("nquads", ox.RdfFormat.N_QUADS),
 )
@@ -70,7 +71,7 @@ def by_name(name: str, formats: Sequence[Format]) -> Format | None:
     """The format called `name` (short name, extension or media type), if it is on offer."""
     name = name.strip().lower()
     for fmt in formats:
-        if name in (fmt.name, fmt.extension) or name in fmt.media_types:
+        if name in (fmt.name, fmt.extension) or name in fmt.media_types or name in fmt.names:
             return fmt
     return None
 
@@ -86,6 +87,8 @@ def negotiate(accept: MIMEAccept | str | None, formats: Sequence[Format], overri
         accept = parse_accept_header(accept or "", MIMEAccept)
     if not accept:
         return formats[0]
-    offered = [media for fmt in formats for media in fmt.media_types]
+    # Canonical types first: on a tie (text/* matches text/csv and text/xml) the canonical one wins,
+    # so the Content-Type sent is one the client asked for.
+    offered = [fmt.media_type for fmt in formats] + [media for fmt in formats for media in fmt.media_types[1:]]
     best = accept.best_match(offered)
     return by_name(best, formats) if best else None

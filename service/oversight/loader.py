@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 def seed_sources(ontology_dir: Path, data_dir: Path) -> list[RdfSource]:
     """Every file of the ontology and the seed graph, each with the named graph it belongs in."""
-    sources = [RdfSource(p, ONTOLOGY_IRI) for p in sorted(ontology_dir.glob("*.ttl"))]
+    sources = ontology_sources(ontology_dir)
     reference = data_dir / "reference.ttl"
     if reference.exists():
         sources.append(RdfSource(reference, REFERENCE_GRAPH))
@@ -32,6 +32,10 @@ def seed_sources(ontology_dir: Path, data_dir: Path) -> list[RdfSource]:
     if not sources:
         raise LoadError(data_dir, "no RDF files found")
     return sources
+
+
+def ontology_sources(ontology_dir: Path) -> list[RdfSource]:
+    return [RdfSource(p, ONTOLOGY_IRI) for p in sorted(ontology_dir.glob("*.ttl"))]
 
 
 def document_files(data_dir: Path) -> list[Path]:
@@ -44,15 +48,12 @@ def archived_text_iri(key: str) -> str:
 
 def archived_text_quads(data_dir: Path) -> list[ox.Quad]:
     """One og:content quad per archived text, in the graph of the document it archives."""
-    return [
-        ox.Quad(
-            ox.NamedNode(archived_text_iri(path.stem)),
-            ox.NamedNode(str(OG.content)),
-            ox.Literal(archived_text(data_dir, path.stem)),
-            ox.NamedNode(document_graph(path.stem)),
-        )
-        for path in sorted((data_dir / "texts").glob("*.txt"))
-    ]
+    return [_content_quad(data_dir, path.stem) for path in sorted((data_dir / "texts").glob("*.txt"))]
+
+
+def _content_quad(data_dir: Path, key: str) -> ox.Quad:
+    return ox.Quad(ox.NamedNode(archived_text_iri(key)), ox.NamedNode(str(OG.content)),
+                   ox.Literal(archived_text(data_dir, key)), ox.NamedNode(document_graph(key)))
 
 
 def archived_text(data_dir: Path, key: str) -> str:
@@ -62,6 +63,26 @@ def archived_text(data_dir: Path, key: str) -> str:
         return path.read_text(encoding="utf-8")
     except OSError as err:
         raise LoadError(path, err.strerror or str(err)) from None
+
+
+def graph_for_file(path: Path) -> str | None:
+    """The named graph a file of the graph_data/ layout goes into; None for any other file (its
+    triples go to the default graph, a dataset file keeps its own graphs)."""
+    if path.suffix == ".ttl" and path.parent.name == "documents":
+        return document_graph(path.stem)
+    if path.name == "reference.ttl":
+        return REFERENCE_GRAPH
+    return None
+
+
+def archived_text_quad(document_file: Path) -> ox.Quad | None:
+    """The og:content quad for graph_data/documents/KEY.ttl, from texts/KEY.txt beside it, if any."""
+    if graph_for_file(document_file) != document_graph(document_file.stem):
+        return None
+    text_file = document_file.parent.parent / "texts" / f"{document_file.stem}.txt"
+    if not text_file.exists():
+        return None
+    return _content_quad(document_file.parent.parent, document_file.stem)
 
 
 def parse_graph_assignment(value: str) -> RdfSource:

@@ -1,31 +1,22 @@
-"""Security headers on every response, and the stricter browser policy on HTML pages.
-
-Pages are served from this origin only: no inline scripts, no framing by other sites, no referrer
-leaking the query a reader typed. A page that needs more (e.g. a CDN) should widen CSP here.
-"""
+"""Security headers on every response: pages load only this site's own styles (no scripts at all),
+cannot be framed, and are not MIME-sniffed."""
 
 from __future__ import annotations
 
 from flask import Flask, Response
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+       "base-uri 'none'; frame-ancestors 'none'")
 
-HTML_HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-}
+
+def add_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
 
 
 def init_app(app: Flask) -> None:
-    app.after_request(add_security_headers)
-
-
-def add_security_headers(response: Response) -> Response:
-    # Never let a browser guess a type: a SPARQL result or RDF file must not be sniffed as HTML.
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    if response.mimetype in ("text/html", "application/xhtml+xml"):
-        for name, value in HTML_HEADERS.items():
-            response.headers.setdefault(name, value)
-    return response
+    app.after_request(add_headers)

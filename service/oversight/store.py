@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .query_text import declares_dataset
+
 VERSION_FILE = "oversight-version.json"
 
 
@@ -96,15 +98,20 @@ class Store:
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         union_default_graph: bool = True,
+        substitutions: dict | None = None,
     ) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
-        """Run a SPARQL query. Without dataset parameters the default graph is the union of all graphs."""
+        """Run a SPARQL query. Without dataset parameters the default graph is the union of all graphs,
+        unless the query names its own dataset (FROM / FROM NAMED), which then applies."""
         kwargs: dict = {}
         if default_graph is not None:
             kwargs["default_graph"] = [_graph_node(g) for g in default_graph]
-        elif union_default_graph:
+        elif union_default_graph and not declares_dataset(sparql):
             kwargs["use_default_graph_as_union"] = True
         if named_graphs is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if substitutions:
+            # Bind variables to terms (SEP-0007): how named queries take user input safely.
+            kwargs["substitutions"] = substitutions
         return self._ox.query(sparql, **kwargs)
 
     def named_graphs(self) -> list[str]:

@@ -1,132 +1,105 @@
-"""Writes: SPARQL 1.1 Update (`POST /update`, or `POST /sparql` with `update=`) and Graph Store
+"""Writes: SPARQL 1.1 Update (`POST /update`, or `POST /sparql` with an update) and Graph Store
 Protocol writes (`PUT`/`POST`/`DELETE /sparql/graph?graph=IRI` or `?default`).
 
-Writes exist only when the operator configured a write token, need that token as a bearer token,
-and pass the SHACL gate (write_gate.py). Posted RDF is parsed by pyoxigraph, which refuses external
-XML entities and remote JSON-LD contexts; bodies past the size limit get 413 from Flask.
+Writes exist only when the operator configured a write token, need that token as a bearer token
+(checked before the body is read), and pass the SHACL gate (write_gate.py). Requests are read by
+protocol.py, as queries are. Posted RDF is parsed by pyoxigraph, which refuses external XML entities
+and remote JSON-LD contexts; bodies past the size limit get 413.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app, request
 
 from . import auth
 from .formats import GRAPH_FORMATS, by_name
+from .protocol import ProtocolError, UpdateRequest, query_error, read_operation
+from .query_text import with_using
+from .sparql import UPDATE_HANDLER, endpoint_url, plain, settings, store
 from .update_guard import RefusedUpdate, check_remote_access
-from .write_gate import Validator, gated_update, graph_update
+from .validation import validate_store
+from .write_gate import gated_update, graph_update
 
 bp = Blueprint("update", __name__)
 
-UPDATE_MEDIA_TYPE = "application/sparql-update"
-FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+READ_ONLY = "Writes are disabled: this server is read-only (no write token is configured)"
 
 
-def _text(message: str, status: int, **headers: str) -> Response:
-    return Response(message.rstrip("\n") + "\n", status=status, mimetype="text/plain", headers=headers)
+def init_app(app: Flask) -> None:
+    """Serve writes; updates POSTed to /sparql come here only when writes are enabled."""
+    app.register_blueprint(bp)
+    if app.extensions["oversight.settings"].write_token:
+        app.extensions[UPDATE_HANDLER] = run_update
 
 
-def _refuse_unless_authorised(disabled_status: int) -> Response | None:
-    """None when the request may write; otherwise the response to send (checked before the body is read)."""
-    token = current_app.extensions["oversight.settings"].write_token
+def _refusal(disabled_status: int) -> Response | None:
+    """None when the request may write; otherwise the response to send."""
+    token = settings().write_token
     if not token:
-        message = "Writes are disabled: this server is read-only (no write token is configured)."
-        if disabled_status == 405:
-            return _text(message, 405, Allow="GET, HEAD")
-        return _text(message, disabled_status)
+        return plain(disabled_status, READ_ONLY, **({"Allow": "GET, HEAD"} if disabled_status == 405 else {}))
     if not auth.is_authorised(request, token):
         return auth.unauthorised()
     return None
 
 
-def _validator() -> Validator | None:
+@bp.post("/update")
+def update_endpoint() -> Response:
+    if (refused := _refusal(404)) is not None:
+        return refused
     try:
-        from .validation import validate_store
-    except ImportError:
-        return None
-    return validate_store
+        operation = read_operation(request)
+    except ProtocolError as err:
+        return plain(err.status, err.message)
+    if not isinstance(operation, UpdateRequest):
+        return plain(400, "This endpoint takes SPARQL updates ('update' parameter or application/sparql-update); "
+                          "queries go to /sparql")
+    return run_update(operation)
+
+
+def run_update(operation: UpdateRequest) -> Response:
+    """An authorised SPARQL Protocol update, checked for remote access, through the SHACL gate."""
+    if (refused := _refusal(405)) is not None:
+        return refused
+    update = operation.with_base(endpoint_url())
+    if operation.using_graphs or operation.using_named_graphs:
+        update = with_using(update, operation.using_graphs, operation.using_named_graphs)
+    try:
+        check_remote_access(update, settings().update_remote_hosts)
+    except RefusedUpdate as err:
+        return plain(400, f"Update refused: {err}")
+    return _apply(update)
 
 
 def _apply(update: str) -> Response:
     """Run one update through the SHACL gate and say what happened."""
-    validate = _validator()
-    if validate is None:
-        return _text("Writes are unavailable: the SHACL gate (oversight.validation) is not installed.", 503)
-    store = current_app.extensions["oversight.store"]
+    data, config = store(), settings()
+    validate = partial(validate_store, shapes_dir=config.shapes_dir, ontology_dir=config.ontology_dir)
     try:
-        report = gated_update(store, update, validate)
+        report = gated_update(data, update, validate)
     except SyntaxError as err:
-        return _text(f"Malformed update: {err}", 400)
+        return plain(400, f"Malformed update: {query_error(err)}")
     except OSError as err:
-        return _text(f"Update could not be applied: {str(err).splitlines()[0] if str(err) else err}", 400)
+        return plain(400, f"Update could not be applied: {str(err).splitlines()[0] if str(err) else err}")
     if not report.conforms:
-        return _text("Write rejected: the result would not conform to the shapes; nothing was changed.\n\n"
-                     + report.text(), 422)
-    return _text(f"Update applied. Data version {store.version}.", 200)
-
-
-def _update_text() -> str | Response:
-    """The update string of a SPARQL Protocol update request, or the 4xx response explaining why not."""
-    if request.mimetype == UPDATE_MEDIA_TYPE:
-        try:
-            return request.get_data().decode("utf-8")
-        except UnicodeDecodeError:
-            return _text("The update is not valid UTF-8.", 400)
-    if request.mimetype != FORM_MEDIA_TYPE:
-        return _text(f"Send the update as {UPDATE_MEDIA_TYPE} or as the form field 'update' ({FORM_MEDIA_TYPE}).", 415)
-    updates = request.form.getlist("update")
-    if len(updates) != 1:
-        return _text("Expected exactly one 'update' parameter.", 400)
-    if "query" in request.form:
-        return _text("A request carries either 'query' or 'update', not both.", 400)
-    if request.form.getlist("using-graph-uri") or request.form.getlist("using-named-graph-uri"):
-        return _text("'using-graph-uri' and 'using-named-graph-uri' are not supported: use USING in the update.", 400)
-    return updates[0]
-
-
-def _sparql_update() -> Response:
-    refused = _refuse_unless_authorised(404 if request.path == "/update" else 405)
-    if refused is not None:
-        return refused
-    update = _update_text()
-    if isinstance(update, Response):
-        return update
-    try:
-        check_remote_access(update, current_app.extensions["oversight.settings"].update_remote_hosts)
-    except RefusedUpdate as err:
-        return _text(f"Update refused: {err}", 400)
-    return _apply(update)
-
-
-@bp.post("/update")
-def update_endpoint() -> Response:
-    return _sparql_update()
-
-
-@bp.before_app_request
-def _updates_posted_to_sparql() -> Response | None:
-    # The SPARQL Protocol lets clients POST updates to the query endpoint; take them before the
-    # read-only /sparql view sees them, so that view never has to know about writes.
-    if request.path != "/sparql" or request.method != "POST":
-        return None
-    if request.mimetype == UPDATE_MEDIA_TYPE or (request.mimetype == FORM_MEDIA_TYPE and "update" in request.form):
-        return _sparql_update()
-    return None
+        return plain(422, "Write rejected: the result would not conform to the shapes; nothing was changed.\n\n"
+                     + report.text())
+    return plain(200, f"Update applied. Data version {data.version}.")
 
 
 @bp.route("/sparql/graph", methods=["PUT", "POST", "DELETE"])
 def graph_store_write() -> Response:
-    refused = _refuse_unless_authorised(405)
-    if refused is not None:
+    if (refused := _refusal(405)) is not None:
         return refused
     graph = _target_graph()
     if isinstance(graph, Response):
         return graph
-    store = current_app.extensions["oversight.store"]
-    existed = graph is None or store.oxigraph.contains_named_graph(ox.NamedNode(graph))
+    existed = graph is None or store().oxigraph.contains_named_graph(ox.NamedNode(graph))
     if request.method == "DELETE":
         if not existed:
-            return _text(f"No graph <{graph}> in this store.", 404)
+            return plain(404, f"No graph named <{graph}> in this store")
         response = _apply(graph_update("DELETE", graph))
     else:
         triples = _posted_triples(graph)
@@ -141,24 +114,23 @@ def graph_store_write() -> Response:
 def _target_graph() -> str | None | Response:
     """The graph named by `?graph=IRI` or `?default` (None), or a 400 response."""
     graphs = request.args.getlist("graph")
-    if ("default" in request.args) == bool(graphs) or len(graphs) > 1:
-        return _text("Name exactly one graph: '?graph=IRI' or '?default'.", 400)
+    if len(graphs) + ("default" in request.args) != 1:
+        return plain(400, "Name exactly one graph: ?graph=IRI or ?default")
     if not graphs:
         return None
     try:
-        node = ox.NamedNode(graphs[0])
-    except ValueError:
-        return _text(f"Not an absolute IRI: {graphs[0]!r}", 400)
-    return node.value
+        return ox.NamedNode(graphs[0]).value
+    except ValueError as err:
+        return plain(400, f"'graph' is not an absolute IRI: {graphs[0]!r} ({err})")
 
 
 def _posted_triples(graph: str | None) -> list[ox.Triple] | Response:
     fmt = by_name(request.mimetype, GRAPH_FORMATS) if request.mimetype else None
     if fmt is None or fmt.serializer.supports_datasets:
         offered = ", ".join(f.media_type for f in GRAPH_FORMATS if not f.serializer.supports_datasets)
-        return _text(f"Send one graph as one of: {offered}.", 415)
+        return plain(415, f"Send one graph as one of: {offered}")
     try:
         return [q.triple for q in ox.parse(request.get_data(), format=fmt.serializer, base_iri=graph)]
     except SyntaxError as err:
         # Also the answer to external XML entities and remote JSON-LD contexts, which the parser refuses.
-        return _text(f"Malformed {fmt.name} data: {str(err).splitlines()[0]}", 400)
+        return plain(400, f"Malformed {fmt.name} data: {str(err).splitlines()[0]}")

@@ -1,0 +1,38 @@
+"""Conditional requests: ETag and Last-Modified tied to the data version, so a cache (or a client
+with If-None-Match / If-Modified-Since) gets 304 without the query running again."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Iterable
+
+from flask import Request, Response
+from werkzeug.http import is_resource_modified
+
+from .store import Store
+
+
+def etag_for(store: Store, *parts: str) -> str:
+    """An entity tag for one representation of the current data: same data, same request, same tag."""
+    digest = hashlib.sha256("\x00".join((store.version, *parts)).encode("utf-8")).hexdigest()
+    return digest[:32]
+
+
+def not_modified(request: Request, store: Store, etag: str) -> Response | None:
+    """A 304 response when the client already holds this representation, else None.
+    Only GET and HEAD are answered 304 (RFC 9110 §13.1.2); a POSTed query always runs."""
+    if request.method not in ("GET", "HEAD") or is_resource_modified(request.environ, etag=etag, last_modified=store.modified):
+        return None
+    response = Response(status=304)
+    stamp(response, store, etag)
+    return response
+
+
+def stamp(response: Response, store: Store, etag: str, vary: Iterable[str] = ("Accept",)) -> Response:
+    """Validators and Vary on a response (200 or 304 alike)."""
+    response.set_etag(etag)
+    response.last_modified = store.modified
+    response.cache_control.no_cache = True  # caches may keep it, but must revalidate (cheap: 304)
+    for header in vary:
+        response.vary.add(header)
+    return response

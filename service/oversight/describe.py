@@ -1,0 +1,65 @@
+"""Resource descriptions: what the graph says about one IRI, and in which named graph it says it.
+
+A description is every quad with the resource as subject (plus the blank nodes they lead to, so
+selectors and intervals come with their parents) and every quad that points at the resource from
+another named resource (inverse links), from every graph. The graph of each quad is the source
+document that asserts the fact (docs/modelling.md, "Named graphs and provenance").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from .store import Store
+
+
+@dataclass
+class Description:
+    subject: ox.NamedNode
+    forward: list[ox.Quad] = field(default_factory=list)  # subject's quads and their blank-node closure
+    inverse: list[ox.Quad] = field(default_factory=list)  # quads whose object is the subject
+
+    @property
+    def found(self) -> bool:
+        return bool(self.forward or self.inverse)
+
+    def quads(self) -> list[ox.Quad]:
+        return self.forward + self.inverse
+
+    def triples(self) -> list[ox.Triple]:
+        """The description without graph names, for triple formats (each triple once)."""
+        return list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()))
+
+
+def describe(store: Store, iri: str, *, inverse: bool = True) -> Description:
+    subject = ox.NamedNode(iri)
+    desc = Description(subject, forward=closure(store, [subject]))
+    if inverse:
+        desc.inverse = [
+            q for q in store.oxigraph.quads_for_pattern(None, None, subject, None)
+            if isinstance(q.subject, ox.NamedNode)
+        ]
+    return desc
+
+
+def closure(store: Store, subjects: list[ox.NamedNode | ox.BlankNode]) -> list[ox.Quad]:
+    """Quads of `subjects`, following blank-node objects (each blank node once)."""
+    seen: set = set()
+    quads: list[ox.Quad] = []
+    pending = list(subjects)
+    while pending:
+        node = pending.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for quad in store.oxigraph.quads_for_pattern(node, None, None, None):
+            quads.append(quad)
+            if isinstance(quad.object, ox.BlankNode):
+                pending.append(quad.object)
+    return quads
+
+
+def graph_quads(store: Store, graph: str) -> list[ox.Quad]:
+    return list(store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(graph)))

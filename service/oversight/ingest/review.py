@@ -1,0 +1,125 @@
+"""The gate between a draft and the graph: `check_draft` (is it valid with the graph, and what is
+still marked for review?) and `add_draft` (merge it in one transaction, only if the check passes)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..namespaces import DOCUMENT_GRAPH_PREFIX, OG
+from ..store import LoadError, RdfSource, Store, parse_source
+
+OA = "http://www.w3.org/ns/oa#"
+REVIEW_QUERY = f"SELECT ?s ?note WHERE {{ ?s <{OG.needsReview}> ?note }} ORDER BY ?s"
+SELECTOR_QUERY = f"""
+PREFIX oa: <{OA}>
+PREFIX og: <{OG}>
+SELECT ?occurrence ?exact ?start ?end ?content WHERE {{
+  ?occurrence oa:hasSelector ?q, ?p .
+  ?q oa:exact ?exact . ?p oa:start ?start ; oa:end ?end .
+  OPTIONAL {{ ?occurrence oa:hasSource/og:archivedText/og:content ?content }}
+}}"""
+TEXT_QUERY = f"SELECT ?text ?sha ?content WHERE {{ ?text <{OG.sha256}> ?sha . OPTIONAL {{ ?text <{OG.content}> ?content }} }}"
+
+
+@dataclass
+class Check:
+    """The verdict on a draft: problems in the draft itself, the shapes report, what is left to review."""
+
+    graph: str
+    quads: list[ox.Quad]
+    problems: list[str] = field(default_factory=list)
+    violations: str | None = None  # the shapes gate's report, when it does not conform
+    pending: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        return not self.problems and self.violations is None
+
+    @property
+    def ready(self) -> bool:
+        return self.conforms and not self.pending
+
+    def text(self) -> str:
+        lines = [f"draft of <{self.graph}>: {len(self.quads)} triples"]
+        lines += [f"problem: {p}" for p in self.problems]
+        if self.violations is not None:
+            lines += ["the shapes gate does not pass:", self.violations.rstrip()]
+        elif not self.problems:
+            lines.append("the shapes gate passes (draft and graph together)")
+        if self.pending:
+            lines.append(f"{len(self.pending)} item(s) still marked og:needsReview:")
+            lines += [f"  <{s}>: {note}" for s, note in self.pending]
+        lines.append("ready to add" if self.ready else "not ready to add")
+        return "\n".join(lines)
+
+
+def read_draft(path: Path) -> tuple[str, list[ox.Quad]]:
+    """The draft's quads, placed in the document graph it describes (the one subject with
+    og:describesDocument under {base}/data/document/)."""
+    triples = parse_source(RdfSource(path))
+    graphs = {q.subject.value for q in triples
+              if q.predicate.value == str(OG.describesDocument) and isinstance(q.subject, ox.NamedNode)
+              and q.subject.value.startswith(DOCUMENT_GRAPH_PREFIX)}
+    if len(graphs) != 1:
+        raise LoadError(path, f"a draft describes exactly one document graph <{DOCUMENT_GRAPH_PREFIX}KEY> "
+                              f"(og:describesDocument); found {len(graphs)}")
+    graph = ox.NamedNode(graphs.pop())
+    return graph.value, [ox.Quad(q.subject, q.predicate, q.object, graph) for q in triples]
+
+
+def check_draft(path: Path, store: Store) -> Check:
+    graph, quads = read_draft(path)
+    check = Check(graph, quads)
+    if ox.NamedNode(graph) in set(store.oxigraph.named_graphs()):
+        check.problems.append(f"the store already has <{graph}>: a document is added once")
+    draft = Store()
+    draft.load([], quads)
+    check.problems += _text_problems(draft) + _selector_problems(draft)
+    check.pending = [(row["s"].value, row["note"].value) for row in draft.query(REVIEW_QUERY)]
+    check.violations = _shapes_gate(store, quads)
+    return check
+
+
+def add_draft(path: Path, store: Store) -> Check:
+    """Merge the draft into `store` in one transaction if it is ready; otherwise leave the store as
+    it is. Returns the check either way."""
+    check = check_draft(path, store)
+    if check.ready:
+        store.load([], check.quads)
+    return check
+
+
+def _text_problems(draft: Store) -> list[str]:
+    problems = []
+    for row in draft.query(TEXT_QUERY):
+        if row["content"] is None:
+            problems.append(f"<{row['text'].value}> has no og:content: the draft must carry the archived text")
+        elif hashlib.sha256(row["content"].value.encode("utf-8")).hexdigest() != row["sha"].value:
+            problems.append(f"<{row['text'].value}>: og:sha256 does not match its og:content")
+    return problems
+
+
+def _selector_problems(draft: Store) -> list[str]:
+    problems = []
+    for row in draft.query(SELECTOR_QUERY):
+        content, exact = row["content"], row["exact"].value
+        start, end = int(row["start"].value), int(row["end"].value)
+        if content is not None and content.value[start:end] != exact:
+            problems.append(f"<{row['occurrence'].value}>: oa:exact is not the text at {start}-{end}")
+    return problems
+
+
+def _shapes_gate(store: Store, quads: list[ox.Quad]) -> str | None:
+    """Validate the draft together with the graph; the shapes report when it does not conform."""
+    try:
+        from ..validation import validate_store
+    except ImportError:  # the shapes gate is not installed in this checkout
+        return "the shapes gate (oversight.validation) is not available: nothing can be added"
+    combined = Store()
+    combined.load([], list(store.oxigraph) + quads)
+    report = validate_store(combined)
+    return None if report.conforms else report.text()

@@ -1,0 +1,191 @@
+"""Adding a document, as a curator does it: `oversight ingest` drafts, `--check` gates, `add` merges,
+and the new statements answer "who said what, when" through the endpoint.
+
+The document is a test fixture about an invented force (tests/fixtures/ingest/README.md)."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from conftest import REPO, run_cli, start_server
+
+FIXTURES = REPO / "tests" / "fixtures" / "ingest"
+ARTICLE = FIXTURES / "northmoor-article.txt"
+REFERENCE = "https://w3id.org/oversight/data/reference"
+OA = "http://www.w3.org/ns/oa#"
+OG = "https://w3id.org/oversight/def/oversight#"
+
+needs_shapes_gate = pytest.mark.skipif(importlib.util.find_spec("oversight.validation") is None,
+                                       reason="the shapes gate (oversight.validation) is not in this checkout yet")
+
+WHO_SAID_WHAT = """
+PREFIX og: <https://w3id.org/oversight/def/oversight#>
+PREFIX schema: <http://schema.org/>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?speaker ?post ?date ?text ?document WHERE {
+  ?statement a og:Statement ; og:speaker/schema:name ?speaker ; schema:text ?text ;
+             og:earliestDate ?date ; og:occurrence/oa:hasSource ?document .
+  OPTIONAL { ?statement og:speakerPost/rdfs:label ?post }
+  FILTER(STRSTARTS(STR(?document), "https://w3id.org/oversight/id/document/northmoor"))
+} ORDER BY ?text
+"""
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory) -> Path:
+    """An on-disk store with the seed graph, plus the fixture force and people a curator added first."""
+    path = tmp_path_factory.mktemp("store") / "oxigraph"
+    for extra in ((), ("--graph", f"{REFERENCE}={FIXTURES / 'fixture-reference.ttl'}")):
+        done = run_cli("stats", "--store", str(path), *extra)
+        assert done.returncode == 0, done.stderr
+    return path
+
+
+def occurrences(draft: Path) -> list[tuple[str, int, int]]:
+    graph = ox.Store()
+    graph.load(path=str(draft), format=ox.RdfFormat.TURTLE)
+    rows = graph.query(f"""SELECT ?exact ?start ?end WHERE {{
+        ?o <{OA}hasSelector> ?q, ?p . ?q <{OA}exact> ?exact . ?p <{OA}start> ?start ; <{OA}end> ?end }}""")
+    return [(r["exact"].value, int(r["start"].value), int(r["end"].value)) for r in rows]
+
+
+def confirm_everything(draft: Path) -> int:
+    """What a curator does once every drafted fact is checked: delete the og:needsReview lines."""
+    lines = draft.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.lstrip().startswith("og:needsReview")]
+    draft.write_text("".join(kept), encoding="utf-8")
+    return len(lines) - len(kept)
+
+
+def count_quads(store_dir: Path) -> int:
+    done = run_cli("query", "--store", str(store_dir), "--format", "csv", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert done.returncode == 0, done.stderr
+    return int(done.stdout.splitlines()[1])
+
+
+def test_draft_finds_quotes_speakers_and_metadata(store_dir: Path, tmp_path: Path) -> None:
+    draft = tmp_path / "draft.ttl"
+    done = run_cli("ingest", str(ARTICLE), "--kind", "news-article", "--publisher", "Northmoor Courier",
+                   "--store", str(store_dir), "-o", str(draft))
+    assert done.returncode == 0, done.stderr
+    text = ARTICLE.read_text(encoding="utf-8")
+    found = occurrences(draft)
+    # Every drafted quote is the source's words at its offsets.
+    assert found and all(text[start:end] == exact for exact, start, end in found)
+    exacts = [exact for exact, _, _ in found]
+    # The two-paragraph quotation is one occurrence, from after its first mark to before its last.
+    assert any(e.startswith("We move forces into Engage") and e.endswith("check its progress.") and "\n\n“The force" in e
+               for e in exacts)
+    assert "rapid and lasting" in exacts  # a partial quote
+    assert "he disagrees with the timing of the decision" in exacts  # reported speech
+    turtle = draft.read_text(encoding="utf-8")
+    assert "speech-mode/reported-speech" in turtle and "speech-mode/partial-quote" in turtle
+    # Speakers matched to people in the graph by full name and by surname; the post they hold.
+    assert turtle.count("og:speaker <https://w3id.org/oversight/id/person/daniel-okoro>") == 3
+    assert "og:speakerPost <https://w3id.org/oversight/id/post/northmoor-police/chief-constable>" in turtle
+    assert 'surname \\"Okoro\\"' in turtle
+    # Someone the graph does not know becomes a new person to confirm.
+    assert "<https://w3id.org/oversight/id/person/priya-nandra>" in turtle and "new person" in turtle
+    # Metadata read from the article's lines, the date at its precision, the force mentioned.
+    assert 'og:date "2025-03-12"^^xsd:date' in turtle and "date-precision/day" in turtle
+    assert "<https://w3id.org/oversight/id/person/jordan-blake>" in turtle
+    assert "og:mentions <https://w3id.org/oversight/id/force/northmoor>" in turtle
+    # Every drafted statement is marked for review.
+    statements = re.findall(r"^<[^>]*/statement/[^>]*>\n\s+a og:Statement", turtle, re.MULTILINE)
+    assert len(statements) == len(found)
+    assert turtle.count("og:needsReview") >= len(statements) + 1
+    assert "drafted <https://w3id.org/oversight/data/document/northmoor-courier-article-2025-03-12" in done.stderr
+
+
+def test_draft_goes_to_standard_output(store_dir: Path) -> None:
+    done = run_cli("ingest", str(ARTICLE), "--kind", "news-article", "--store", str(store_dir))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("# DRAFT of the named graph")
+    ox.parse(done.stdout.encode(), format=ox.RdfFormat.TURTLE)  # it is Turtle
+
+
+@needs_shapes_gate
+def test_ingest_check_add_then_who_said_what(store_dir: Path, tmp_path: Path) -> None:
+    draft = tmp_path / "northmoor.ttl"
+    assert run_cli("ingest", str(ARTICLE), "--kind", "news-article", "--publisher", "Northmoor Courier",
+                   "--store", str(store_dir), "-o", str(draft)).returncode == 0
+    check = run_cli("ingest", "--check", str(draft), "--store", str(store_dir))
+    assert check.returncode == 3, check.stdout + check.stderr  # valid, but not reviewed
+    assert "still marked og:needsReview" in check.stdout and "not ready to add" in check.stdout
+
+    before = count_quads(store_dir)
+    refused = run_cli("add", str(draft), "--store", str(store_dir))
+    assert refused.returncode == 1 and "was not added: the store is unchanged" in refused.stderr
+    assert count_quads(store_dir) == before
+
+    assert confirm_everything(draft) > 0
+    check = run_cli("ingest", "--check", str(draft), "--store", str(store_dir))
+    assert check.returncode == 0, check.stdout
+    assert "ready to add" in check.stdout
+    added = run_cli("add", str(draft), "--store", str(store_dir))
+    assert added.returncode == 0, added.stderr
+    assert count_quads(store_dir) > before
+    again = run_cli("add", str(draft), "--store", str(store_dir))
+    assert again.returncode == 1 and "already has" in again.stderr
+
+    server = start_server("--store", str(store_dir))
+    try:
+        answer = requests.post(server.url + "/sparql", data={"query": WHO_SAID_WHAT},
+                               headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    finally:
+        server.stop()
+    assert answer.status_code == 200, answer.text
+    rows = [{k: v["value"] for k, v in b.items()} for b in answer.json()["results"]["bindings"]]
+    said = {(r["speaker"], r["text"][:30]) for r in rows}
+    assert ("Helen Marsh", "We move forces into Engage whe") in said
+    assert ("Daniel Okoro", "I accept that investigations n") in said
+    assert ("Priya Nandra", "Residents deserve to know that") in said
+    okoro = next(r for r in rows if r["text"].startswith("I accept"))
+    assert okoro["post"] == "Chief Constable of Northmoor Police" and okoro["date"] == "2025-03-12"
+
+
+@needs_shapes_gate
+def test_check_catches_a_quote_not_at_its_offsets(store_dir: Path, tmp_path: Path) -> None:
+    draft = tmp_path / "tampered.ttl"
+    assert run_cli("ingest", str(ARTICLE), "--kind", "news-article", "--store", str(store_dir), "-o", str(draft)).returncode == 0
+    turtle = draft.read_text(encoding="utf-8")
+    draft.write_text(turtle.replace('oa:exact "rapid and lasting"', 'oa:exact "rapid and durable"'), encoding="utf-8")
+    confirm_everything(draft)
+    check = run_cli("ingest", "--check", str(draft), "--store", str(store_dir))
+    assert check.returncode == 1 and "oa:exact is not the text at" in check.stdout
+    assert run_cli("add", str(draft), "--store", str(store_dir)).returncode == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (("ingest", str(ARTICLE)), "drafting needs FILE and --kind"),
+    (("ingest", str(ARTICLE), "--kind", "memo"), "Invalid value for '--kind'"),
+    (("ingest", str(ARTICLE), "--kind", "letter", "--published", "someday"), "cannot read 'someday' as a date"),
+    (("ingest", "/nonexistent.txt", "--kind", "letter"), "does not exist"),
+    (("add", str(ARTICLE)), "give --store DIR"),
+])
+def test_bad_input_is_one_clear_line(args: tuple[str, ...], message: str) -> None:
+    done = run_cli(*args)
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_not_utf8_and_not_turtle(tmp_path: Path) -> None:
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("Caf\xe9 said: \u201cyes\u201d".encode("latin-1", errors="replace"))
+    done = run_cli("ingest", str(latin), "--kind", "news-article")
+    assert done.returncode == 1 and "not UTF-8 text" in done.stderr
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<a> <b> \"unterminated .\n")
+    done = run_cli("ingest", "--check", str(broken))
+    assert done.returncode == 2 and f"{broken}:1:" in done.stderr and "Traceback" not in done.stderr
+    orphan = tmp_path / "orphan.ttl"
+    orphan.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n")
+    done = run_cli("ingest", "--check", str(orphan))
+    assert done.returncode == 2 and "exactly one document graph" in done.stderr

@@ -1,0 +1,66 @@
+"""A force's timeline (SVG) and its state on a date, as a page and an API."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+import requests
+
+BASE = "https://w3id.org/oversight"
+CAUSE = f"{BASE}/id/cause-of-concern/fixture-force/2023-investigations"
+RECOMMENDATION = f"{BASE}/id/recommendation/fixture-force/2023-investigations-1"
+
+
+def state(server, **params) -> requests.Response:
+    return requests.get(f"{server.url}/api/state", params=params, timeout=10)
+
+
+@pytest.mark.parametrize("day,phase,open_findings", [
+    ("2023-06-01", "Scan", []),                              # before the inspection's findings
+    ("2023-10-01", "Engage", [CAUSE, RECOMMENDATION]),       # issued in the letter of 1 Oct 2023
+    ("2024-02-29", "Engage", [CAUSE, RECOMMENDATION]),
+    ("2024-03-01", "Engage", []),                            # closed on 1 Mar 2024
+    ("2024-03-05", "Scan", []),                              # back to Scan
+])
+def test_state_on_date(fixture_server, day: str, phase: str, open_findings: list[str]) -> None:
+    answer = state(fixture_server, force="fixture-force", date=day).json()
+    assert [p["label"] for p in answer["phase"]] == [phase]
+    found = [f["iri"] for f in answer["open_causes_of_concern"] + answer["open_recommendations"]]
+    assert found == open_findings
+
+
+def test_state_accepts_the_force_iri(fixture_server) -> None:
+    answer = state(fixture_server, force=f"{BASE}/id/force/fixture-force", date="2023-12-25").json()
+    assert answer["phase"][0]["iri"] == f"{BASE}/id/concept/monitoring-phase/engage"
+
+
+@pytest.mark.parametrize("params", [{}, {"force": "atlantis"}, {"force": "fixture-force", "date": "31/12/2023"}])
+def test_state_bad_input_is_400(fixture_server, params: dict) -> None:
+    response = state(fixture_server, **params)
+    assert response.status_code == 400 and response.text.strip()
+
+
+def test_timeline_page_draws_every_kind_of_event(fixture_server) -> None:
+    page = requests.get(f"{fixture_server.url}/timeline/fixture-force", params={"date": "2023-12-01"}, timeout=10)
+    assert page.status_code == 200
+    svg = re.search(r"<svg.*?</svg>", page.text, re.S).group(0)
+    root = ET.fromstring(svg)  # well-formed SVG
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    classes = {g.get("class") for g in root.iterfind(".//s:g", ns)}
+    for expected in ("period phase-scan", "period phase-engage", "transition", "inspection", "document",
+                     "statement", "finding closed"):
+        assert expected in classes, expected
+    links = {a.get("href") for a in root.iterfind(".//s:a", ns)}
+    assert "/doc/cause-of-concern/fixture-force/2023-investigations" in links
+    # The state on the chosen date, and the queries behind the page.
+    state_part = page.text.split('id="state"', 1)[1]
+    assert "Engage" in state_part and "Cause of concern: investigations" in state_part
+    assert "timeline.rq" in page.text and "state-on-date.rq" in page.text
+
+
+def test_unknown_force_timeline_is_404(fixture_server) -> None:
+    assert requests.get(f"{fixture_server.url}/timeline/atlantis", timeout=10).status_code == 404
+    index = requests.get(f"{fixture_server.url}/timeline", timeout=10)
+    assert "/timeline/fixture-force" in index.text
