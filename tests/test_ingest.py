@@ -84,7 +84,7 @@ def test_draft_finds_quotes_speakers_and_metadata(store_dir: Path, tmp_path: Pat
     assert any(e.startswith("We move forces into Engage") and e.endswith("check its progress.") and "\n\n“The force" in e
                for e in exacts)
     assert "rapid and lasting" in exacts  # a partial quote
-    assert "he disagrees with the timing of the decision" in exacts  # reported speech
+    assert "he disagrees with the timing of the decision." in exacts  # reported speech
     turtle = draft.read_text(encoding="utf-8")
     assert "speech-mode/reported-speech" in turtle and "speech-mode/partial-quote" in turtle
     # Speakers matched to people in the graph by full name and by surname; the post they hold.

@@ -36,7 +36,23 @@ def data_options(command):
                            help="Serve this RDF file instead of the seed graph (repeatable; graph-aware formats keep their graphs).")(command)
     command = click.option("--graph", "graph_files", multiple=True, metavar="IRI=FILE",
                            help="Load FILE into the named graph IRI (repeatable).")(command)
+    # The backend options reach settings_from through the click context, not every command's signature.
+    command = click.option("--update-url", default=None, expose_value=False, callback=_remember,
+                           envvar="OVERSIGHT_UPDATE_URL", metavar="URL",
+                           help="SPARQL 1.1 Update endpoint of the remote store (--backend sparql; none: read-only).")(command)
+    command = click.option("--query-url", default=None, expose_value=False, callback=_remember,
+                           envvar="OVERSIGHT_QUERY_URL", metavar="URL",
+                           help="SPARQL 1.1 Query endpoint of the remote store (--backend sparql).")(command)
+    command = click.option("--backend", type=click.Choice(["oxigraph", "sparql"]), default="oxigraph",
+                           show_default=True, expose_value=False, callback=_remember, envvar="OVERSIGHT_BACKEND",
+                           help="oxigraph: the embedded store (in memory, or --store DIR); "
+                                "sparql: a remote SPARQL 1.1 server shared by any number of replicas.")(command)
     return command
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value):
+    ctx.meta[f"oversight.{param.name}"] = value
+    return value
 
 
 def settings_from(store_path: Path | None, data_files: tuple[Path, ...], graph_files: tuple[str, ...], **extra) -> Settings:
@@ -45,7 +61,19 @@ def settings_from(store_path: Path | None, data_files: tuple[Path, ...], graph_f
         sources += [parse_graph_assignment(g) for g in graph_files]
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--graph") from None
-    return Settings(store_path=store_path, sources=sources, **extra)
+    meta = click.get_current_context().meta
+    backend = meta.get("oversight.backend", "oxigraph")
+    query_url, update_url = meta.get("oversight.query_url"), meta.get("oversight.update_url")
+    if backend == "sparql":
+        if not query_url:
+            raise click.UsageError("--backend sparql needs --query-url URL")
+        if store_path or sources:
+            raise click.UsageError("--backend sparql serves the remote store as it is: load it with its own tools "
+                                   "(e.g. the Graph Store Protocol), not --store/--data/--graph")
+    elif query_url or update_url:
+        raise click.UsageError("--query-url and --update-url need --backend sparql")
+    return Settings(store_path=store_path, sources=sources, backend=backend, query_url=query_url,
+                    update_url=update_url, **extra)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -115,7 +143,7 @@ def serve(store_path, data_files, graph_files, host, port, workers, threads, pub
                                      param_hint="--workers")
 
     def announce(store: Store) -> Store:
-        click.echo(f"Oversight Graph: {len(store.oxigraph)} quads in {len(store.named_graphs())} graphs; "
+        click.echo(f"Oversight Graph: {len(store)} quads in {len(store.named_graphs())} graphs; "
                    f"serving on http://{host}:{port}/", err=True)
         return store
 
@@ -206,7 +234,7 @@ def generate(size, seed, output) -> None:
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--kind", type=click.Choice(ingest_draft.KINDS), help="What the source is (required to draft).")
 @click.option("--url", help="Where the source is published.")
-@click.option("--published", help="Publication date, when the text does not print it (2024-09-17, 17 September 2024).")
+@click.option("--published", help="Publication date, when the text does not print it (2024-09-17, 17 September 2024, or bounds 2024-07-23..2024-07-29).")
 @click.option("--publisher", help="Publisher: an IRI, or a name matched to organisations in the graph.")
 @click.option("--author", help="Author, when the text does not print an author line.")
 @click.option("--key", help="Document key (default: publisher-kind-date-title).")

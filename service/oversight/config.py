@@ -30,6 +30,10 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: _dir_from_env("OVERSIGHT_DATA_DIR", REPO_ROOT / "graph_data"))
     # On-disk store directory; None keeps the store in memory.
     store_path: Path | None = None
+    # "oxigraph": the embedded store; "sparql": a remote SPARQL 1.1 server (remote.py) at these URLs.
+    backend: str = "oxigraph"
+    query_url: str | None = None
+    update_url: str | None = None
     # Other RDF files to serve instead of the seed graph (`serve --data/--graph`).
     sources: list[RdfSource] = field(default_factory=list)
     # Public URL prefix of this deployment (e.g. https://example.org); None: the request's own host.

@@ -20,6 +20,7 @@ from .store import LoadError, RdfSource, Store
 
 if TYPE_CHECKING:
     from .config import Settings
+    from .remote import RemoteStore
 
 
 def seed_sources(ontology_dir: Path, data_dir: Path) -> list[RdfSource]:
@@ -93,9 +94,17 @@ def parse_graph_assignment(value: str) -> RdfSource:
     return RdfSource(Path(file), iri)
 
 
-def open_store(settings: "Settings") -> Store:
-    """The store the service runs on: an existing on-disk store is reopened as it is; otherwise
-    the configured sources (or the seed graph) are loaded into it in one transaction."""
+def open_store(settings: "Settings") -> "Store | RemoteStore":
+    """The store the service runs on: a remote SPARQL server is used as it is; an existing on-disk
+    store is reopened as it is; otherwise the configured sources (or the seed graph) are loaded into
+    it in one transaction."""
+    if settings.backend == "sparql":
+        from .remote import BackendError, RemoteStore
+
+        try:
+            return RemoteStore(settings.query_url, settings.update_url)
+        except (BackendError, SyntaxError) as err:
+            raise LoadError(settings.query_url, str(err)) from None
     store = Store(settings.store_path)
     if settings.store_path is not None and not store.is_empty() and not settings.sources:
         return store

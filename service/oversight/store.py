@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -79,8 +79,7 @@ class Store:
         except (OSError, RuntimeError) as err:
             # RocksDB reports a locked, corrupt or unusable directory here: one line, no traceback.
             raise LoadError(path or "<memory>", f"cannot open the store: {_first_line(err)}") from None
-        # Held across a whole gated write (copy, validate, apply) so that writes never interleave.
-        self.write_lock = threading.RLock()
+        self._lock = threading.Lock()  # held while the data changes (the executor forks only between writes)
         self.version, self.modified = self._read_version()
 
     # -- reading -----------------------------------------------------------------------------
@@ -114,14 +113,18 @@ class Store:
             kwargs["substitutions"] = substitutions
         return self._ox.query(sparql, **kwargs)
 
+    def __len__(self) -> int:
+        return len(self._ox)
+
+    def contains_named_graph(self, iri: str) -> bool:
+        return self._ox.contains_named_graph(ox.NamedNode(iri))
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """Every quad of one named graph, or of the whole dataset."""
+        return self._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph) if graph else None)
+
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode))
-
-    def copy_in_memory(self) -> "Store":
-        """A scratch copy to try a write on before it touches the real store."""
-        scratch = Store()
-        scratch._ox.extend(self._ox.quads_for_pattern(None, None, None, None))
-        return scratch
 
     def dump(self, output, fmt: ox.RdfFormat, graph: str | None = None) -> None:
         """Serialise the dataset (or one graph, for triple formats) to a binary stream."""
@@ -142,14 +145,14 @@ class Store:
             quads.extend(parsed)
             digest.update(str(source.graph).encode())
             digest.update(source.path.read_bytes())
-        with self.write_lock:
+        with self._lock:
             self._ox.extend(quads)
             self._bump(digest.hexdigest())
         return len(quads)
 
     def update(self, sparql_update: str) -> None:
         """Apply a SPARQL Update in one transaction (all of it or none) and move the data version on."""
-        with self.write_lock:
+        with self._lock:
             self._ox.update(sparql_update)
             self._bump(hashlib.sha256((self.version + sparql_update).encode()).hexdigest())
 

@@ -1,7 +1,7 @@
 """The SHACL gate every write passes: try it on a scratch copy, validate, then apply it for real.
 
-A write is one SPARQL Update (Graph Store writes are turned into one, see graph_update()). Under the
-store's write lock it runs on an in-memory copy of the data; only if the copy still conforms to the
+A write is one SPARQL Update (Graph Store writes are turned into one, see graph_update()). One write at a
+time, it runs on an in-memory copy of the data; only if the copy still conforms to the
 shapes is the same update applied to the live store, in one pyoxigraph transaction. A rejected or
 failing write leaves the live store untouched, and readers see the data before or after a write,
 never between.
@@ -10,6 +10,7 @@ never between.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+import threading
 from typing import Protocol
 
 import pyoxigraph as ox
@@ -25,6 +26,9 @@ class Report(Protocol):
 
 Validator = Callable[[Store], Report]
 
+# One gated write at a time: the scratch copy must be of the data the write will then be applied to.
+_gate = threading.Lock()
+
 
 def gated_update(store: Store, update: str, validate: Validator) -> Report:
     """Apply `update` to `store` only if the result conforms; return the validation report either way.
@@ -32,8 +36,9 @@ def gated_update(store: Store, update: str, validate: Validator) -> Report:
     Raises SyntaxError for a malformed update and OSError if the scratch run fails (e.g. LOAD errors);
     the live store is unchanged in both cases.
     """
-    with store.write_lock:
-        scratch = store.copy_in_memory()
+    with _gate:
+        scratch = Store()
+        scratch.oxigraph.extend(store.quads())
         scratch.oxigraph.update(update)
         report = validate(scratch)
         if report.conforms:

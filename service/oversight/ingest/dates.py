@@ -75,8 +75,15 @@ class DateMention:
 
 
 def parse_date(text: str) -> DateValue | None:
-    """A stand-alone date such as "18 September 2024", "24th Nov 2023", "2024-09-18" or "September 2023"."""
+    """A stand-alone date such as "18 September 2024", "24th Nov 2023", "2024-09-18" or "September 2023",
+    or bounds "2024-07-23..2024-07-29" for a date the source does not print."""
     text = text.strip()
+    if ".." in text:
+        first, _, last = text.partition("..")
+        low, high = parse_date(first), parse_date(last)
+        if low is None or high is None or high.latest < low.earliest:
+            return None
+        return DateValue.between(low.earliest, high.latest, note=f"bounded by the curator: {text}")
     if re.fullmatch(r"\d{4}-\d\d-\d\d", text):
         return DateValue.day(date.fromisoformat(text))
     if re.fullmatch(r"\d{4}-\d\d", text):

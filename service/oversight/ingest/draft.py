@@ -10,7 +10,7 @@ from datetime import date
 from ..namespaces import DATA_BASE, ID, document_graph
 from . import turtle as ttl
 from .dates import DateMention, DateValue, find_dates
-from .index import GraphIndex, normalise, slug
+from .index import GraphIndex, KnownStatement, normalise, slug
 from .mentions import Mention, find_mentions
 from .metadata import KINDS, Metadata, Party, extract_metadata
 from .quotes import Quote, find_quotes
@@ -23,6 +23,7 @@ PRECISION = f"{CONCEPT}date-precision/"
 SPEECH_MODE = f"{CONCEPT}speech-mode/"
 ADDRESSING_ROLE = f"{CONCEPT}addressing-role/"
 PARTY_PROPERTY = {"from": "schema:sender", "to": "schema:recipient", "cc": "schema:ccRecipient"}
+ADDRESSING_ROLES = {"from": "sender", "to": "recipient", "cc": "copy"}
 AFFIX = 32  # characters of oa:prefix / oa:suffix
 MIN_REUSED_WORDS = 40  # shortest known statement looked for unquoted in a new text (characters)
 
@@ -45,14 +46,19 @@ class DraftStatement:
     speaker: SpeakerMatch
     date: DateValue | None
     existing: str | None = None  # a statement already in the graph with the same words
+    existing_complete: bool = False  # …and the graph already says who made it
 
 
 @dataclass
 class DraftParty:
     party: Party
     person: str
-    post: str | None
+    posts: list[str]
     new_person: NewPerson | None
+
+    @property
+    def post(self) -> str | None:
+        return self.posts[0] if self.posts else None
 
 
 @dataclass
@@ -98,12 +104,19 @@ def build_draft(text: str, options: Options, index: GraphIndex) -> Draft:
     if options.publisher:
         draft.publisher = _publisher(options.publisher, index)
     forces = [m.iri for m in draft.mentions if m.kind == "PoliceForce"]
+    sender = next((p for p in draft.parties if p.party.role == "from"), None)
     history: list[SpeakerMatch] = []
-    for n, quote in enumerate(_with_known_words(find_quotes(text), text, index), start=1):
-        speaker = match_speaker(quote.attribution, index, history, forces)
+    for n, quote in enumerate(_with_known_words(find_quotes(text), text, index, sender), start=1):
+        if quote.mode == "written" and sender is not None:
+            # A letter's own words that a statement in the graph quotes: the sender wrote them.
+            speaker = SpeakerMatch(sender.person, sender.post, "the letter's sender (From block)", True, sender.new_person)
+        else:
+            speaker = match_speaker(quote.who, index, history, forces)
         if speaker.speaker is not None:
             history.append(speaker)
-        draft.statements.append(DraftStatement(n, quote, speaker, _statement_date(quote, meta.date), _known(quote, index)))
+        known = _known(quote, index)
+        draft.statements.append(DraftStatement(n, quote, speaker, _statement_date(quote, meta.date),
+                                               known.iri if known else None, bool(known and known.speaker)))
     draft.key = options.key or _key(draft)
     return draft
 
@@ -111,8 +124,9 @@ def build_draft(text: str, options: Options, index: GraphIndex) -> Draft:
 def _party(party: Party, index: GraphIndex) -> DraftParty:
     match = match_speaker(party.name, index)
     person = index.people.get(match.speaker or "")
-    post = post_for(person, " ".join(party.lines[1:]), index) if person else None
-    return DraftParty(party, match.speaker or f"{ID}person/{slug(party.name)}", post,
+    # Each line under the name may print a post ("His Majesty's Inspector of Constabulary").
+    posts = [post for line in party.lines[1:] if person and (post := post_for(person, line, index, strict=True))]
+    return DraftParty(party, match.speaker or f"{ID}person/{slug(party.name)}", list(dict.fromkeys(posts)),
                       match.new_person or (None if person else NewPerson(party.name, *_split_name(party.name))))
 
 
@@ -130,28 +144,29 @@ def _publisher(value: str, index: GraphIndex) -> tuple[str, str | None]:
     return f"{ID}organisation/{slug(value)}", value
 
 
-def _with_known_words(quotes: list[Quote], text: str, index: GraphIndex) -> list[Quote]:
+def _with_known_words(quotes: list[Quote], text: str, index: GraphIndex, sender: DraftParty | None) -> list[Quote]:
     """Add the words of statements already in the graph that this text prints without quotation
-    marks (a letter that a news article later quotes): each is another occurrence of that statement."""
+    marks (a letter that a news article later quotes): each is another occurrence of that statement.
+    In a letter they are the sender's written words."""
     extra = []
     for known in index.statements:
-        if len(known.text) < MIN_REUSED_WORDS:
+        words = known.text.strip().rstrip(",;:")  # a quotation's closing comma is not in the letter
+        if len(words) < MIN_REUSED_WORDS:
             continue
-        at = text.find(known.text)
-        if at == -1 or any(q.start <= at < q.end or at <= q.start < at + len(known.text) for q in quotes + extra):
+        at = text.find(words)
+        if at == -1 or any(q.start < at + len(words) and at < q.end for q in quotes + extra):
             continue
-        extra.append(Quote(at, at + len(known.text), known.text, "direct-quote", None,
+        attribution = sender.party.lines[0] if sender is not None else None
+        extra.append(Quote(at, at + len(words), words, "written" if sender is not None else "direct-quote", attribution,
                            ["the words of a statement already in the graph, printed here without quotation marks"]))
     return sorted(quotes + extra, key=lambda q: q.start)
 
 
-def _known(quote: Quote, index: GraphIndex) -> str | None:
+def _known(quote: Quote, index: GraphIndex) -> KnownStatement | None:
     """A statement in the graph with the same words (ignoring quotation marks, case and spacing)."""
     words = _comparable(quote.exact)
-    for known in index.statements:
-        if _comparable(known.text) == words:
-            return known.iri
-    return None
+    same = [k for k in index.statements if _comparable(k.text) == words]
+    return max(same, key=lambda k: k.speaker is not None) if same else None
 
 
 def _comparable(text: str) -> str:
@@ -258,7 +273,10 @@ def _archived_text(draft: Draft) -> str:
 
 
 def _addressing_iri(draft: Draft, i: int) -> str:
-    return f"{ID}addressing/{draft.key}/{i + 1}"
+    party = draft.parties[i]
+    same_role = [p for p in draft.parties if p.party.role == party.party.role]
+    suffix = "" if len(same_role) == 1 else str(same_role.index(party) + 1)
+    return f"{draft.document}#{party.party.role}{suffix}"
 
 
 def _addressing(draft: Draft, party: DraftParty) -> str:
@@ -266,11 +284,11 @@ def _addressing(draft: Draft, party: DraftParty) -> str:
     p = party.party
     return f"# TODO review: {p.role.upper()} block\n" + ttl.node(ttl.iri(_addressing_iri(draft, i)), [
         ("a", "og:Addressing"), ("og:party", ttl.iri(party.person)),
-        ("og:addressingRole", ttl.iri(ADDRESSING_ROLE + p.role)),
-        ("og:partyPost", ttl.iri(party.post) if party.post else ""),
+        ("og:addressingRole", ttl.iri(ADDRESSING_ROLE + ADDRESSING_ROLES[p.role])),
+        ("og:partyPost", [ttl.iri(post) for post in party.posts]),
         ("og:asPrinted", ttl.literal(p.as_printed)),
         ("og:needsReview", ttl.literal(f"{p.role} block: the person and the post the block prints"
-                                       + ("" if party.post else " (no post in the graph matched: add og:partyPost)"))),
+                                       + ("" if party.posts else " (no post in the graph matched: add og:partyPost)"))),
     ])
 
 
@@ -291,8 +309,9 @@ def _statement(draft: Draft, s: DraftStatement) -> str:
     review = [f"{q.mode}: check the words and their bounds", f"speaker: {sp.how}"] + q.notes
     parts = [f"# TODO review: {q.mode} {s.n}, {q.attribution or '(no attribution)'!s}\n"]
     if s.existing:
-        parts.append(ttl.node(ttl.iri(statement), [("og:occurrence", ttl.iri(occurrence))]))
         review.insert(0, "the same words as a statement already in the graph: this is another occurrence of it")
+    if s.existing_complete:
+        parts.append(ttl.node(ttl.iri(statement), [("og:occurrence", ttl.iri(occurrence))]))
     else:
         props: list[tuple[str, str | list[str]]] = [
             ("a", "og:Statement, schema:Quotation"),
@@ -314,7 +333,7 @@ def _statement(draft: Draft, s: DraftStatement) -> str:
         ("a", "og:Occurrence, oa:SpecificResource"), ("oa:hasSource", ttl.iri(draft.document)),
         ("og:attributionAsPrinted", ttl.literal(q.attribution) if q.attribution else ""),
         ("oa:hasSelector", selectors),
-        ("og:needsReview", ttl.literal("; ".join(review)) if s.existing else ""),
+        ("og:needsReview", ttl.literal("; ".join(review)) if s.existing_complete else ""),
     ]))
     return "".join(parts)
 

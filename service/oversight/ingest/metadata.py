@@ -59,7 +59,7 @@ def extract_metadata(text: str, kind: str, published: str | None = None, author:
     if published:
         value = parse_date(published)
         if value is None:
-            raise ValueError(f"--published: cannot read {published!r} as a date (e.g. 2024-09-18 or 18 September 2024)")
+            raise ValueError(f"--published: cannot read {published!r} as a date (e.g. 2024-09-18, 18 September 2024, 2024-07-23..2024-07-29)")
         meta.date, meta.date_source = value, "--published"
     if author:
         meta.author = author

@@ -21,11 +21,16 @@ SPEECH_VERBS = (r"said|says|say|added|adds|continued|continues|stated|states|exp
 VERB = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 INTRO = re.compile(rf"\b(?:{SPEECH_VERBS})\s*:\s*$")  # "... said:" right before a quotation
 AFTER = re.compile(rf"^\s*[,.]?\s*(?P<attr>(?:(?:{SPEECH_VERBS})\s+[^.”\"\n]+?|[^.”\"\n]+?\s+(?:{SPEECH_VERBS})))\s*[.]")
-# Reported speech: a short subject, a verb of saying (not "continued", which mostly means "went on
-# doing"), an optional "that", and a clause with no quotation marks of any kind.
-REPORTING_VERBS = r"said|says|added|adds|stated|warned|insisted|argued|claimed|acknowledged|admitted|told (?:us|me|them|reporters|the \w+)"
-REPORTED = re.compile(rf"^(?P<attr>(?P<subject>(?:[^“”\"‘’\s]+\s+){{0,11}}?[^“”\"‘’\s]+)\s+(?P<verb>{REPORTING_VERBS}))\s+"
-                      rf"(?:that\s+)?(?P<clause>[^“”\"‘]+?)[.:]?\s*$")
+# Reported speech: a short subject (not the writer's own "we" or "I"), a verb of saying or finding
+# (not "continued", which mostly means "went on doing"), an optional "that", and the clause to the
+# end of the sentence, which may hold a few quoted words.
+REPORTING_VERBS = (r"said|says|added|adds|stated|warned|insisted|argued|claimed|acknowledged|admitted|"
+                   r"(?:has |have |had )?found|told (?:us|me|them|reporters|the \w+)")
+REPORTED = re.compile(rf"^(?P<attr>(?P<subject>(?!(?:we|I|We)\s)(?:[^“”\"‘’\s]+\s+){{0,11}}?[^“”\"‘’\s]+)\s+"
+                      rf"(?P<verb>{REPORTING_VERBS})(?:\s+that)?)\s+(?P<clause>[^“\"‘].*?)\s*$")
+# "It relates to concerns inspectors raised about …": the whole sentence reports what they raised.
+RAISED = re.compile(r"\b(?P<attr>(?:concerns|issues)\s+(?P<subject>inspectors|the inspectorate|\w+)\s+(?:raised|identified))\b")
+LIST_ITEM = re.compile(r"^\s*(?:[•●▪◦*-]|\d+[.)])\s")
 CLAUSE_BREAK = re.compile(r".*(?:,\s+|\bbut\s+|\bwhile\s+)")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"‘])")
 
@@ -37,17 +42,23 @@ class Quote:
     start: int
     end: int
     exact: str
-    mode: str  # direct-quote | partial-quote | reported-speech
+    mode: str  # direct-quote | partial-quote | reported-speech | written
     attribution: str | None  # how the text names the speaker, verbatim ("Lee Freeman said:")
     notes: list[str] = field(default_factory=list)
     continues_previous: bool = False  # no attribution of its own: same speaker as the quote before
+    speaker_words: str | None = None  # the words that name the speaker, when not the whole attribution
+
+    @property
+    def who(self) -> str | None:
+        return self.speaker_words or self.attribution
 
 
 def find_quotes(text: str) -> list[Quote]:
     """Every quotation and piece of reported speech in `text`, in reading order."""
     quotes = [_attribute(text, s, e, notes) for s, e, notes in _quotation_spans(text)]
-    quoted = [(q.start - 1, q.end + 1) for q in quotes]
-    quotes += [q for q in _reported_speech(text) if not any(s < q.end and q.start < e for s, e in quoted)]
+    # Reported speech may hold a few quoted words, but is never a direct quotation.
+    direct = [(q.start - 1, q.end + 1) for q in quotes if q.mode == "direct-quote"]
+    quotes += [q for q in _reported_speech(text) if not any(s < q.end and q.start < e for s, e in direct)]
     return sorted(quotes, key=lambda q: q.start)
 
 
@@ -112,10 +123,12 @@ def _attribute(text: str, start: int, end: int, notes: list[str]) -> Quote:
         sentence = SENTENCE_END.split(before)[-1]
         verbs = list(VERB.finditer(sentence))
         if verbs:
-            # The clause that says it: "… but in the latest update inspectors said" -> "inspectors said".
-            clause = sentence[:verbs[-1].end()]
-            cut = CLAUSE_BREAK.match(clause[:verbs[-1].start()])
-            quote.attribution = clause[cut.end() if cut else 0:].strip()
+            # The clause that says it, as printed up to the quotation mark ("… but in the latest update
+            # inspectors said there had been"); the speaker is named before its verb.
+            cut = CLAUSE_BREAK.match(sentence[:verbs[-1].start()])
+            begin = cut.end() if cut else 0
+            quote.attribution = sentence[begin:].strip()
+            quote.speaker_words = sentence[begin:verbs[-1].end()].strip()
             return quote
     if (m := AFTER.match(after)) is not None:
         quote.attribution = m.group("attr").strip()
@@ -132,20 +145,43 @@ def _attribute(text: str, start: int, end: int, notes: list[str]) -> Quote:
 
 
 def _reported_speech(text: str) -> list[Quote]:
-    """Sentences "SUBJECT said (that) CLAUSE." with no quotation marks; the clause is the occurrence."""
+    """Sentences "SUBJECT said (that) CLAUSE." and "… concerns SUBJECT raised …"; the occurrence is
+    the clause (or the sentence), with the list that follows a clause ending in a colon."""
     found: list[Quote] = []
-    for p_start, p_end in paragraphs(text):
-        para = text[p_start:p_end]
-        offset = 0
-        for sentence in SENTENCE_END.split(para):
-            s_start = p_start + para.index(sentence, offset)
-            offset = s_start - p_start + len(sentence)
-            m = REPORTED.match(sentence.strip())
-            if m is None or sentence.rstrip().endswith(":") and not m.group("clause").strip():
+    paras = paragraphs(text)
+    for p, (p_start, p_end) in enumerate(paras):
+        for s_start, s_end in sentences(text, p_start, p_end):
+            sentence = text[s_start:s_end]
+            m = REPORTED.match(sentence)
+            if m is not None:
+                start, end, attr, who = s_start + m.start("clause"), s_start + m.end("clause"), m.group("attr"), m.group("subject")
+            elif (r := RAISED.search(sentence)) is not None:
+                start, end, attr, who = s_start, s_end, r.group("attr"), r.group("subject")
+            else:
                 continue
-            lead = len(sentence) - len(sentence.lstrip())
-            c_start = s_start + lead + m.start("clause")
-            c_end = s_start + lead + m.end("clause")
-            found.append(Quote(c_start, c_end, text[c_start:c_end], "reported-speech", m.group("attr").strip(),
-                               ["reported speech: the source's own words, not a quotation"]))
+            if text[end - 1] == ":":
+                end = _list_end(text, paras, p, end)
+            found.append(Quote(start, end, text[start:end], "reported-speech", attr.strip(),
+                               ["reported speech: the source's own words, not a quotation"], speaker_words=who))
     return found
+
+
+def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of text[start:end], surrounding spaces left out."""
+    spans, at = [], start
+    for m in list(SENTENCE_END.finditer(text, start, end)) + [None]:
+        stop = m.start() if m else end
+        chunk = text[at:stop]
+        lead = len(chunk) - len(chunk.lstrip())
+        if chunk.strip():
+            spans.append((at + lead, at + len(chunk.rstrip())))
+        at = m.end() if m else end
+    return spans
+
+
+def _list_end(text: str, paras: list[tuple[int, int]], p: int, end: int) -> int:
+    """The end of the list items (bulleted paragraphs) that follow paragraph p."""
+    while p + 1 < len(paras) and LIST_ITEM.match(text[paras[p + 1][0]:paras[p + 1][1]]):
+        p += 1
+        end = paras[p][1]
+    return end

@@ -18,8 +18,8 @@ TITLE_WORDS = {"His", "Her", "Majesty", "Majesty’s", "Majesty's", "HM", "Mr", 
 NAME = re.compile(r"(?=\b(([A-Z][a-z]+(?:[-’'][A-Z][a-z]+)?)\s+([A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?))\b)")
 INSPECTORATE_WORDS = re.compile(r"\b(?:inspectors?|inspectorate|watchdog|the report)\b", re.IGNORECASE)
 LEAD = r"^(?:(?:finally|however|but|and|also),?\s+)?"
-PERSON_PRONOUN = re.compile(LEAD + r"(?:he|she)\s", re.IGNORECASE)
-ORG_PRONOUN = re.compile(LEAD + r"(?:it|they)\s", re.IGNORECASE)
+PERSON_PRONOUN = re.compile(LEAD + r"(?:he|she)\b", re.IGNORECASE)
+ORG_PRONOUN = re.compile(LEAD + r"(?:it|they)\b", re.IGNORECASE)
 THE_FORCE = re.compile(r"\bthe force\b", re.IGNORECASE)
 
 
@@ -141,14 +141,14 @@ def _organisation_named(text: str, index: GraphIndex) -> str | None:
     return max(found)[1] if found else None
 
 
-def post_for(person: Person, words: str, index: GraphIndex) -> str | None:
+def post_for(person: Person, words: str, index: GraphIndex, strict: bool = False) -> str | None:
     """The post among `person`'s whose label shares most words with `words` (the attribution, or a
-    letter's block); a person with one post spoke in it."""
+    line of a letter's block); a person with one post spoke in it, unless `strict`."""
     if not person.posts:
         return None
     wanted = content_words(words)
     scored = sorted(((len(wanted & content_words(label)), iri) for iri, label in person.posts.items()),
                     key=lambda s: (-s[0], s[1]))
-    if scored[0][0] > 0 or len(scored) == 1:
+    if scored[0][0] > 0 or (len(scored) == 1 and not strict):
         return scored[0][1]
     return None
