@@ -236,7 +236,7 @@ def _document(draft: Draft) -> str:
     checks = [f"title, kind and date: the date comes from {meta.date_source or 'nowhere: add it (--published)'}"]
     props: list[tuple[str, str | list[str]]] = [
         ("a", [DOCUMENT_CLASS[draft.options.kind], "prov:Entity"]),
-        ("dct:title", ttl.literal(meta.title or "")),
+        ("dct:title", ttl.literal(meta.title or "", lang="en")),
     ]
     props += ttl.date_properties(meta.date, PRECISION)
     if meta.date is not None and meta.date.value and meta.date.datatype == "date":
@@ -317,7 +317,7 @@ def _statement(draft: Draft, s: DraftStatement) -> str:
             ("a", "og:Statement, schema:Quotation"),
             ("og:speaker", ttl.iri(sp.speaker) if sp.speaker else ""),
             ("og:speakerPost", ttl.iri(sp.post) if sp.post else ""),
-            ("schema:text", ttl.literal(q.exact)),
+            ("schema:text", ttl.literal(q.exact, lang="en")),
             ("og:speechMode", ttl.iri(SPEECH_MODE + q.mode)),
         ]
         props += ttl.date_properties(s.date, PRECISION)
