@@ -4,6 +4,7 @@ still marked for review?) and `add_draft` (merge it in one transaction, only if 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,13 +88,38 @@ def check_draft(path: Path, store: Store, *, gate_only_if_reviewed: bool = False
     return check
 
 
-def add_draft(path: Path, store: Store) -> Check:
-    """Merge the draft into `store` in one transaction if it is ready; otherwise leave the store as
-    it is. Returns the check either way."""
+def add_draft(path: Path, store: Store, persist: bool = True) -> Check:
+    """Merge the draft into `store` in one transaction if it is ready (only check it, with
+    `persist=False`); otherwise leave the store as it is. Returns the check either way."""
     check = check_draft(path, store, gate_only_if_reviewed=True)
-    if check.ready:
+    if check.ready and persist:
         store.load([], check.quads)
     return check
+
+
+# The og:content line of the archived text, as `oversight ingest` writes it (the loader adds the
+# content from texts/KEY.txt, so a document file in graph_data/ does not repeat it).
+CONTENT_LINE = re.compile(r' ;\n[ \t]*og:content "(?:[^"\\]|\\.)*"(?= \.)')
+
+
+def write_to_data_dir(path: Path, check: Check, data_dir: Path) -> tuple[Path, Path]:
+    """Write a ready draft into the graph_data/ layout: documents/KEY.ttl (the draft, comments kept,
+    without og:content) and texts/KEY.txt (the archived text, byte for byte). Never overwrites."""
+    key = check.graph.removeprefix(DOCUMENT_GRAPH_PREFIX)
+    content = [q.object.value for q in check.quads if q.predicate.value == str(OG.content)]
+    turtle, replaced = CONTENT_LINE.subn("", path.read_text(encoding="utf-8"))
+    if len(content) != 1 or replaced != 1:
+        raise LoadError(path, "expected one og:content line, as `oversight ingest` writes it")
+    targets = (data_dir / "documents" / f"{key}.ttl", data_dir / "texts" / f"{key}.txt")
+    for target in targets:
+        if target.exists():
+            raise LoadError(target, "already exists: a document is added once")
+    for target, data in zip(targets, (turtle.encode("utf-8"), content[0].encode("utf-8"))):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        part = target.with_name(target.name + ".part")
+        part.write_bytes(data)
+        part.replace(target)
+    return targets
 
 
 def _text_problems(draft: Store) -> list[str]:
