@@ -14,7 +14,6 @@ Figures (printed; run with -s to see them):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest

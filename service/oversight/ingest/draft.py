@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..namespaces import DATA_BASE, ID, document_graph
+from ..namespaces import ID, document_graph
 from . import turtle as ttl
 from .dates import DateMention, DateValue, find_dates
 from .index import GraphIndex, KnownStatement, normalise, slug
@@ -125,7 +125,7 @@ def _party(party: Party, index: GraphIndex) -> DraftParty:
     match = match_speaker(party.name, index)
     person = index.people.get(match.speaker or "")
     # Each line under the name may print a post ("His Majesty's Inspector of Constabulary").
-    posts = [post for line in party.lines[1:] if person and (post := post_for(person, line, index, strict=True))]
+    posts = [post for line in party.lines[1:] if person and (post := post_for(person, line, strict=True))]
     return DraftParty(party, match.speaker or f"{ID}person/{slug(party.name)}", list(dict.fromkeys(posts)),
                       match.new_person or (None if person else NewPerson(party.name, *_split_name(party.name))))
 
@@ -337,5 +337,3 @@ def _statement(draft: Draft, s: DraftStatement) -> str:
     ]))
     return "".join(parts)
 
-
-__all__ = ["Draft", "Options", "build_draft", "render", "DATA_BASE"]
