@@ -36,3 +36,8 @@ bench: $(BENCH_STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info service/*.egg-info
+
+# Per-query cost of the executor's query processes against in-process pyoxigraph (executor.py).
+.PHONY: bench-executor
+bench-executor: $(STAMP)
+	$(BIN)/python bench/executor_overhead.py

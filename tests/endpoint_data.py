@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 import rdflib
 
 from conftest import Server, start_server
@@ -22,3 +24,11 @@ def start_sample_server(*extra: str) -> Server:
 
 def parsed(path: Path) -> rdflib.Graph:
     return rdflib.Graph().parse(path)
+
+
+@pytest.fixture(scope="module")
+def sample() -> Iterator[Server]:
+    """The sample server, one per test module (import this fixture by name)."""
+    srv = start_sample_server()
+    yield srv
+    srv.stop()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 
 import pytest
 import rdflib
@@ -13,16 +12,9 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, GET, TSV, TURTLE, XML, SPARQLWrapper
 
 from conftest import Server
-from endpoint_data import EX, PEOPLE, PLACES, PLACES_GRAPH, parsed, start_sample_server
+from endpoint_data import EX, PEOPLE, PLACES, PLACES_GRAPH, parsed, sample  # noqa: F401 (sample: fixture)
 
 NAMES = "PREFIX ex: <http://example.org/> SELECT ?name WHERE { ?p a ex:Person ; ex:name ?name } ORDER BY ?name"
-
-
-@pytest.fixture(scope="module")
-def sample() -> Iterator[Server]:
-    srv = start_sample_server()
-    yield srv
-    srv.stop()
 
 
 def expected_names() -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
@@ -14,20 +13,13 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from conftest import Server
-from endpoint_data import EX, PEOPLE, PLACES, PLACES_GRAPH, parsed, start_sample_server
+from endpoint_data import EX, PEOPLE, PLACES, PLACES_GRAPH, parsed, sample, start_sample_server  # noqa: F401 (sample: fixture)
 from oversight.formats import GRAPH_FORMATS, RESULTS_FORMATS
 
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 PEOPLE_QUERY = "PREFIX ex: <http://example.org/> SELECT ?name ?age WHERE { ?p a ex:Person ; ex:name ?name ; ex:age ?age } ORDER BY ?age"
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-
-
-@pytest.fixture(scope="module")
-def sample() -> Iterator[Server]:
-    srv = start_sample_server()
-    yield srv
-    srv.stop()
 
 
 def sparql(server: Server, query: str, accept: str = "application/sparql-results+json", **params) -> requests.Response:
@@ -220,6 +212,17 @@ def test_body_over_the_limit_is_413(sample: Server) -> None:
     refused(requests.post(sample.url + "/sparql", data={"query": padding}, timeout=30), 413)
 
 
+def test_body_limit_is_configurable() -> None:
+    server = start_sample_server("--max-body-bytes", "2000")
+    try:
+        url, direct = server.url + "/sparql", {"Content-Type": "application/sparql-query"}
+        just_under = ("#" + "x" * 1900 + "\nASK {}").encode()
+        assert requests.post(url, data=just_under, headers=direct, timeout=10).status_code == 200
+        refused(requests.post(url, data=b"#" * 2001 + b"\nASK {}", headers=direct, timeout=10), 413, "2000 bytes")
+    finally:
+        server.stop()
+
+
 def test_updates_are_refused_on_the_read_only_endpoint(sample: Server) -> None:
     url = sample.url + "/sparql"
     before = count(sample)
@@ -228,6 +231,18 @@ def test_updates_are_refused_on_the_read_only_endpoint(sample: Server) -> None:
             403, "read-only")
     refused(requests.get(url, params={"update": "CLEAR ALL"}, timeout=10), 400, "POST")
     assert count(sample) == before
+
+
+def test_update_dataset_named_twice_is_400(sample: Server) -> None:
+    # SPARQL 1.1 Protocol 2.2.3: using-graph-uri with USING/WITH in the update is a client error.
+    update = "WITH <http://example.org/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    url = sample.url + "/sparql?using-named-graph-uri=http%3A%2F%2Fexample.org%2Fpeople"
+    refused(requests.post(url, data=update.encode(), headers={"Content-Type": "application/sparql-update"},
+                          timeout=10), 400, "USING or WITH")
+    # Without the keyword (here only inside a string), the protocol is satisfied: read-only says no.
+    harmless = 'DELETE WHERE { ?s ?p "WITH" }'
+    refused(requests.post(url, data=harmless.encode(), headers={"Content-Type": "application/sparql-update"},
+                          timeout=10), 403)
 
 
 def test_unknown_paths_are_plain_text_404(sample: Server) -> None:
@@ -356,3 +371,13 @@ def test_service_description_406_and_304(sample: Server) -> None:
     first = requests.get(sample.url + "/sparql", timeout=10)
     again = requests.get(sample.url + "/sparql", headers={"If-None-Match": first.headers["ETag"]}, timeout=10)
     assert again.status_code == 304
+
+
+def test_service_description_links_to_a_void_description_that_exists(sample: Server) -> None:
+    graph = rdflib.Graph().parse(data=requests.get(sample.url + "/sparql", timeout=10).text, format="turtle")
+    links = set(graph.objects(None, rdflib.RDFS.seeAlso))
+    assert links == {rdflib.URIRef(sample.url + "/.well-known/void")}
+    void = requests.get(str(links.pop()), headers={"Accept": "text/turtle"}, timeout=10)
+    assert void.status_code == 200
+    described = rdflib.Graph().parse(data=void.text, format="turtle")
+    assert (None, VOID.sparqlEndpoint, rdflib.URIRef(sample.url + "/sparql")) in described

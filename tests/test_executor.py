@@ -188,3 +188,16 @@ def test_a_write_invalidates_the_cache(app_and_store) -> None:
     response = client.post("/sparql", data={"query": query})
     assert response.headers["X-Oversight-Cache"] == "miss"
     assert response.json["results"]["bindings"][0]["n"]["value"] == "30001"
+
+
+def test_query_past_its_memory_budget_fails_alone(data_file: Path) -> None:
+    srv = start_server("--data", str(data_file), "--query-memory-bytes", "50000000", "--query-processes", "1",
+                       "--max-result-rows", "10")
+    try:
+        # Sorting a 200^3 cross join needs far more than 50 MB.
+        response = ask(srv, "SELECT ?a ?c ?e WHERE { ?a ?b ?c . ?d ?x ?e . ?f ?y ?g } ORDER BY ?c ?e ?g")
+        assert response.status_code == 503
+        assert "memory" in response.text
+        assert ask(srv, "ASK { ?s ?p ?o }").json()["boolean"] is True
+    finally:
+        srv.stop()

@@ -87,7 +87,7 @@ def test_document_defaults_to_html_for_browsers(fixture_server) -> None:
 def test_dataset_formats_keep_the_named_graph_of_each_fact(fixture_server) -> None:
     # The membership is in the reference graph, but its date comes from the news document's graph.
     response = get(f"{fixture_server.url}/doc/membership/alex-example/fixture-force-chief-constable.nq")
-    graphs = {str(c.identifier) for c in parse(response.text, "nquads").contexts() if len(c)}
+    graphs = {str(c.identifier) for c in parse(response.text, "nquads").graphs() if len(c)}
     assert f"{BASE}/data/reference" in graphs
     assert f"{BASE}/data/document/fixture-news-2024-03-05" in graphs
     # The blank-node closure (memberDuring interval and its beginning) comes with it.

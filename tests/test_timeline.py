@@ -58,6 +58,10 @@ def test_timeline_page_draws_every_kind_of_event(fixture_server) -> None:
     state_part = page.text.split('id="state"', 1)[1]
     assert "Engage" in state_part and "Cause of concern: investigations" in state_part
     assert "timeline.rq" in page.text and "state-on-date.rq" in page.text
+    # Dates as precise as the source: the inspection is "September 2023", never a made-up day.
+    events = page.text.split('class="events"', 1)[1]
+    assert "<td>September 2023</td>" in events and "1 September 2023" not in events
+    assert root.find(".//s:line[@class='day']", ns) is not None  # the chosen date is marked
 
 
 def test_unknown_force_timeline_is_404(fixture_server) -> None:

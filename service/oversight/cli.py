@@ -33,7 +33,23 @@ def data_options(command):
                            help="Serve this RDF file instead of the seed graph (repeatable; graph-aware formats keep their graphs).")(command)
     command = click.option("--graph", "graph_files", multiple=True, metavar="IRI=FILE",
                            help="Load FILE into the named graph IRI (repeatable).")(command)
+    # The backend options reach settings_from through the click context, not every command's signature.
+    command = click.option("--update-url", default=None, expose_value=False, callback=_remember,
+                           envvar="OVERSIGHT_UPDATE_URL", metavar="URL",
+                           help="SPARQL 1.1 Update endpoint of the remote store (--backend sparql; none: read-only).")(command)
+    command = click.option("--query-url", default=None, expose_value=False, callback=_remember,
+                           envvar="OVERSIGHT_QUERY_URL", metavar="URL",
+                           help="SPARQL 1.1 Query endpoint of the remote store (--backend sparql).")(command)
+    command = click.option("--backend", type=click.Choice(["oxigraph", "sparql"]), default="oxigraph",
+                           show_default=True, expose_value=False, callback=_remember, envvar="OVERSIGHT_BACKEND",
+                           help="oxigraph: the embedded store (in memory, or --store DIR); "
+                                "sparql: a remote SPARQL 1.1 server shared by any number of replicas.")(command)
     return command
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value):
+    ctx.meta[f"oversight.{param.name}"] = value
+    return value
 
 
 def settings_from(store_path: Path | None, data_files: tuple[Path, ...], graph_files: tuple[str, ...], **extra) -> Settings:
@@ -42,7 +58,19 @@ def settings_from(store_path: Path | None, data_files: tuple[Path, ...], graph_f
         sources += [parse_graph_assignment(g) for g in graph_files]
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--graph") from None
-    return Settings(store_path=store_path, sources=sources, **extra)
+    meta = click.get_current_context().meta
+    backend = meta.get("oversight.backend", "oxigraph")
+    query_url, update_url = meta.get("oversight.query_url"), meta.get("oversight.update_url")
+    if backend == "sparql":
+        if not query_url:
+            raise click.UsageError("--backend sparql needs --query-url URL")
+        if store_path or sources:
+            raise click.UsageError("--backend sparql serves the remote store as it is: load it with its own tools "
+                                   "(e.g. the Graph Store Protocol), not --store/--data/--graph")
+    elif query_url or update_url:
+        raise click.UsageError("--query-url and --update-url need --backend sparql")
+    return Settings(store_path=store_path, sources=sources, backend=backend, query_url=query_url,
+                    update_url=update_url, **extra)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -67,8 +95,10 @@ LIMIT_OPTIONS = [
     ("max_response_bytes", click.IntRange(1), "Bytes a result may hold (compact TSV/N-Triples form); cut and stated past it."),
     ("max_query_bytes", click.IntRange(1), "Longest query accepted (400 past it)."),
     ("max_nesting_depth", click.IntRange(1), "Deepest nesting of brackets accepted (400 past it)."),
+    ("max_body_bytes", click.IntRange(1), "Largest request body accepted (413 past it)."),
     ("cache_bytes", click.IntRange(0), "Result cache per worker, in bytes (0: off)."),
     ("query_processes", click.IntRange(0), "Query processes per worker (0: one per CPU, at least 2)."),
+    ("query_memory_bytes", click.IntRange(0), "Memory a query process may take beyond the loaded store (0: no limit); past it, 503."),
 ]
 
 
@@ -91,7 +121,7 @@ def serve(store_path, data_files, graph_files, host, port, workers, threads, pub
         extra["cors_origins"] = tuple(o for o in cors_origins if o != "none")
     settings = settings_from(store_path, data_files, graph_files, public_base=public_base, **extra)
     store = open_store(settings)
-    click.echo(f"Oversight Graph: {len(store.oxigraph)} quads in {len(store.named_graphs())} graphs; "
+    click.echo(f"Oversight Graph: {len(store)} quads in {len(store.named_graphs())} graphs; "
                f"serving on http://{host}:{port}/", err=True)
     run_gunicorn(settings, store, host=host, port=port, workers=workers, threads=threads)
 

@@ -30,6 +30,10 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: _dir_from_env("OVERSIGHT_DATA_DIR", REPO_ROOT / "graph_data"))
     # On-disk store directory; None keeps the store in memory.
     store_path: Path | None = None
+    # "oxigraph": the embedded store; "sparql": a remote SPARQL 1.1 server (remote.py) at these URLs.
+    backend: str = "oxigraph"
+    query_url: str | None = None
+    update_url: str | None = None
     # Other RDF files to serve instead of the seed graph (`serve --data/--graph`).
     sources: list[RdfSource] = field(default_factory=list)
     # Public URL prefix of this deployment (e.g. https://example.org); None: the request's own host.
@@ -45,6 +49,7 @@ class Settings:
     max_response_bytes: int = 100_000_000
     cache_bytes: int = 64_000_000  # result cache per worker process; 0 turns it off
     query_processes: int = 0  # query processes per worker; 0: one per CPU, at least two
+    query_memory_bytes: int = 2_000_000_000  # address space a query process may add; 0: no limit
 
     @property
     def serves_seed_graph(self) -> bool:

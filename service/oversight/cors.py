@@ -9,7 +9,8 @@ from flask import Flask, Response, request
 
 ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 ALLOWED_HEADERS = "Accept, Content-Type, Authorization, If-None-Match, If-Modified-Since"
-EXPOSED_HEADERS = "ETag, Last-Modified, Content-Type, Retry-After"
+# X-Oversight-*: row counts and truncation stated by the executor.
+EXPOSED_HEADERS = "ETag, Last-Modified, Content-Type, Retry-After, X-Oversight-Result-Rows, X-Oversight-Truncated"
 PREFLIGHT_MAX_AGE = "86400"
 
 

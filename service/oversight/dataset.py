@@ -12,7 +12,10 @@ import threading
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
+from typing import Callable
+
 from . import named, urls
+from .conditional import etag_for, not_modified, stamp
 from .formats import DATASET_FORMATS, GRAPH_FORMATS, HTML, Format, by_name, negotiate
 from .namespaces import DATA_BASE, PREFIXES
 from .present import Labeller, property_rows
@@ -31,13 +34,13 @@ RDF, VOID, DCAT, DCT, XSD, FOAF = (PREFIXES[p] for p in ("rdf", "void", "dcat", 
 N = ox.NamedNode
 
 
-def cacheable(response: Response, store: Store, tag: str) -> Response:
-    """ETag and Last-Modified from the data version; 304 when the client's copy is current."""
-    response.set_etag(f"{store.version}-{tag}")
-    response.last_modified = store.modified
-    response.cache_control.public = True
-    response.cache_control.max_age = 300
-    return response.make_conditional(request)
+def cacheable(store: Store, tag: str, make: Callable[[], Response]) -> Response:
+    """ETag and Last-Modified from the data version; 304 (without building the body) when the
+    client's copy is current."""
+    etag = etag_for(store, urls.public_base(), tag)
+    if cached := not_modified(request, store, etag):
+        return cached
+    return stamp(make(), store, etag)
 
 
 def dump_bytes(store: Store, fmt: Format) -> bytes:
@@ -64,9 +67,12 @@ def dump(ext: str) -> Response:
     if ext not in DUMP_EXTENSIONS or fmt is None:
         abort(404)
     store = current_app.extensions["oversight.store"]
-    response = Response(dump_bytes(store, fmt), content_type=fmt.content_type)
-    response.headers["Content-Disposition"] = f'inline; filename="oversight.{ext}"'
-    return cacheable(response, store, fmt.name)
+
+    def make() -> Response:
+        response = Response(dump_bytes(store, fmt), content_type=fmt.content_type)
+        response.headers["Content-Disposition"] = f'inline; filename="oversight.{ext}"'
+        return response
+    return cacheable(store, f"dump-{fmt.name}", make)
 
 
 def literal(value, datatype: str | None = None) -> ox.Literal:
@@ -125,15 +131,14 @@ def void() -> Response:
     fmt = negotiate(request.accept_mimetypes, offered, request.args.get("format"))
     if fmt is None:
         return Response("No acceptable format\n", status=406, mimetype="text/plain")
-    triples = description(store)
-    if fmt is HTML:
-        label = Labeller(store)
-        quads = [ox.Quad(tr.subject, tr.predicate, tr.object) for tr in triples]
-        body = render_template("void.html", rows=property_rows(quads, N(DATASET_IRI), label), dataset=DATASET_IRI,
-                               alternates=[(f, f"{request.base_url}?format={f.name}") for f in offered])
-        response = Response(body, content_type=HTML.content_type)
-    else:
+    def make() -> Response:
+        triples = description(store)
+        if fmt is HTML:
+            quads = [ox.Quad(tr.subject, tr.predicate, tr.object) for tr in triples]
+            body = render_template("void.html", rows=property_rows(quads, N(DATASET_IRI), Labeller(store)),
+                                   dataset=DATASET_IRI,
+                                   alternates=[(f, f"{request.base_url}?format={f.name}") for f in offered])
+            return Response(body, content_type=HTML.content_type)
         data = [ox.Quad(tr.subject, tr.predicate, tr.object) for tr in triples] if fmt.serializer.supports_datasets else triples
-        response = Response(ox.serialize(data, format=fmt.serializer, prefixes=PREFIXES), content_type=fmt.content_type)
-    response.vary.add("Accept")
-    return cacheable(response, store, f"void-{fmt.name}")
+        return Response(ox.serialize(data, format=fmt.serializer, prefixes=PREFIXES), content_type=fmt.content_type)
+    return cacheable(store, f"void-{fmt.name}", make)

@@ -1,5 +1,5 @@
 """Every error leaves the service with the right status and a short message, never a traceback: one
-line of plain text for programs, a page for browsers (clients that put HTML first in Accept)."""
+line of plain text for programs (curl's */*, SPARQL clients), a page for browsers (which name HTML)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,35 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 log = logging.getLogger("oversight.errors")
 
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
 
 def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     return Response(message + "\n", status=status, mimetype="text/plain", headers=headers or {})
 
 
-def prefers_html() -> bool:
-    """A browser asks for HTML first; curl, SPARQL clients and scripts send */* or a data type."""
-    return request.accept_mimetypes.best in ("text/html", "application/xhtml+xml")
+def kept_headers(err: HTTPException) -> dict[str, str]:
+    """The headers werkzeug sets on an error (Allow on 405, WWW-Authenticate on 401 …), minus its HTML type."""
+    return {k: v for k, v in err.get_headers() if k.lower() != "content-type"}
+
+
+def text_error(err: HTTPException) -> Response:
+    """An HTTP error as one line of text."""
+    return _text(err.code or 500, f"{err.code} {err.name}: {err.description}", kept_headers(err))
+
+
+def wants_html() -> bool:
+    """Browsers name text/html explicitly; programs (curl's */*, SPARQL clients) get plain text."""
+    accept = request.accept_mimetypes
+    named_html = any(media in HTML_TYPES for media, _ in accept)
+    return named_html and accept.quality(HTML_TYPES[0]) >= accept.quality("text/plain")
+
+
+def page_error(err: HTTPException) -> Response:
+    """An HTTP error as a page for people."""
+    message = "Nothing in the graph has this address." if err.code == 404 else err.description
+    body = render_template("error.html", code=err.code, name=err.name, message=message)
+    return Response(body, status=err.code, content_type="text/html; charset=utf-8", headers=kept_headers(err))
 
 
 def register(app: Flask, max_body_bytes: int) -> None:
@@ -27,13 +48,9 @@ def register(app: Flask, max_body_bytes: int) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException) -> Response:
-        # Keep the headers werkzeug sets (Allow on 405, WWW-Authenticate on 401 …), drop its HTML.
-        headers = {k: v for k, v in err.get_headers() if k.lower() != "content-type"}
-        if prefers_html():
-            message = "Nothing in the graph has this address." if err.code == 404 else err.description
-            body = render_template("error.html", code=err.code, name=err.name, message=message)
-            return Response(body, status=err.code, headers=headers, content_type="text/html; charset=utf-8")
-        return _text(err.code or 500, f"{err.code} {err.name}: {err.description}", headers)
+        if wants_html() and err.code not in (None, 304):
+            return page_error(err)
+        return text_error(err)
 
     @app.errorhandler(Exception)
     def unexpected(err: Exception) -> Response:

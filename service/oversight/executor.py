@@ -9,11 +9,14 @@ Limits (from Settings, via `configure(store, settings)` in the app factory):
 * `QueryRejected` (client error, 400) before any work: the query is longer than `max_query_bytes`
   or nests braces/parentheses/brackets deeper than `max_nesting_depth` (oxigraph's recursive parser
   would overflow its stack on a 5,000-deep query and take the process down).
-* `QueryTimeout` (503): the query ran past `timeout_s`, or no query process became free in that time.
-  The work really stops: queries run in a small pool of processes forked from the worker after the
-  store is loaded (the in-memory store is shared copy-on-write; an on-disk store is read through
-  the inherited handle, since RocksDB cannot open a new one in a forked process), and a process that
-  runs late is killed with SIGKILL, which frees its CPU and memory at once, and replaced.
+* `QueryTimeout` (503): the query ran past `query_timeout_s` (or the `timeout_s` given), or no
+  query process became free in that time. The work really stops: queries run in a small pool of
+  processes forked from the worker after the store is loaded (the in-memory store is shared
+  copy-on-write; an on-disk store is read through the inherited handle, since RocksDB cannot open a
+  new one in a forked process), and a process that runs late is killed with SIGKILL, which frees
+  its CPU and memory at once, and replaced.
+* `query_memory_bytes`: a query process may grow by that much beyond the store it inherited; past it
+  the process dies and the query fails with `QueryCrashed`, while the service carries on.
 * `QueryFailed` (400): the query parsed but could not be evaluated (e.g. an unsupported SERVICE).
   `QueryCrashed` (a QueryFailed; 503): the query process died (stack or memory exhaustion).
 * Row and size caps are stated, never silent: the result stops after `max_result_rows` rows (or
@@ -38,6 +41,7 @@ import io
 import os
 import queue
 import re
+import resource
 import signal
 import threading
 import time
@@ -45,19 +49,18 @@ import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, Pipe
-from typing import TYPE_CHECKING, Callable, Iterator, Literal, Sequence
+from typing import Callable, Iterator, Literal, Sequence
 
 import pyoxigraph as ox
 
+from .config import Settings
 from .formats import Format
 from .store import Store
-
-if TYPE_CHECKING:
-    from .config import Settings
 
 Kind = Literal["solutions", "boolean", "graph"]
 
 STREAM_THRESHOLD = 1 << 20  # results smaller than this are serialised in one call
+RECYCLE_BYTES = 16 << 20  # a query process that produced more is replaced, so its memory goes back
 CHUNK = 1 << 16
 
 # The compact form a query process sends back, per kind.
@@ -100,32 +103,6 @@ class Dataset:
         return as_tuple(self.default_graphs), as_tuple(self.named_graphs)
 
 
-@dataclass(frozen=True)
-class Limits:
-    timeout_s: float = 30.0
-    max_query_bytes: int = 100_000
-    max_nesting_depth: int = 64
-    max_result_rows: int = 100_000
-    max_response_bytes: int = 100_000_000
-    cache_bytes: int = 64_000_000
-    processes: int = 0  # 0: one per CPU, at least two
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Limits:
-        return cls(**{name: getattr(settings, attr) for name, attr in _SETTING_NAMES.items()})
-
-
-_SETTING_NAMES = {
-    "timeout_s": "query_timeout_s",
-    "max_query_bytes": "max_query_bytes",
-    "max_nesting_depth": "max_nesting_depth",
-    "max_result_rows": "max_result_rows",
-    "max_response_bytes": "max_response_bytes",
-    "cache_bytes": "cache_bytes",
-    "processes": "query_processes",
-}
-
-
 @dataclass
 class Evaluation:
     """A finished evaluation: its kind, row count, the limit that cut it (if any), and its bytes."""
@@ -148,12 +125,24 @@ class Evaluation:
         return headers
 
     def serialize(self, fmt: Format) -> Iterator[bytes]:
-        key = None if self._key is None else (*self._key, fmt.name)
-        cached = self._cache.get(key) if self._cache and key else None
+        """The result in `fmt`. A small result is serialised here and now, so that a failure raises
+        QueryFailed before the response starts; a large one streams (see STREAM_THRESHOLD)."""
+        key = None if self._cache is None or self._key is None else (*self._key, fmt.name)
+        cached = self._cache.get(key) if key else None
         if cached is not None:
-            yield cached
-            return
-        kept: list[bytes] | None = [] if self._cache and key else None
+            return iter((cached,))
+        if len(self._lines) > STREAM_THRESHOLD:
+            return self._stream(fmt, key)
+        try:
+            body = b"".join(_reserialize(self.kind, self._lines, fmt))
+        except (ValueError, SyntaxError, OSError) as err:
+            raise QueryFailed(f"cannot write this result as {fmt.name}: {err}") from None
+        if key:
+            self._cache.put(key, body)
+        return iter((body,))
+
+    def _stream(self, fmt: Format, key: tuple | None) -> Iterator[bytes]:
+        kept: list[bytes] | None = [] if key else None
         size = 0
         for chunk in _reserialize(self.kind, self._lines, fmt):
             if kept is not None:
@@ -178,14 +167,14 @@ def evaluate(store: Store, query: str, dataset: Dataset = Dataset(), *, timeout_
 def configure(store: Store, settings: Settings) -> Executor:
     """Attach an executor with the settings' limits to `store` (the app factory calls this)."""
     with _registry_lock:
-        _executors[store] = Executor(store, Limits.from_settings(settings))
+        _executors[store] = Executor(store, settings)
         return _executors[store]
 
 
 def executor_for(store: Store) -> Executor:
     with _registry_lock:
         if store not in _executors:
-            _executors[store] = Executor(store, Limits())
+            _executors[store] = Executor(store, Settings())
         return _executors[store]
 
 
@@ -216,31 +205,31 @@ def nesting_depth(query: str) -> int:
     return deepest
 
 
-def check_query(query: str, limits: Limits) -> None:
+def check_query(query: str, settings: Settings) -> None:
     size = len(query.encode("utf-8", "surrogatepass"))
-    if size > limits.max_query_bytes:
-        raise QueryRejected(f"query is {size} bytes long; the limit is {limits.max_query_bytes}")
+    if size > settings.max_query_bytes:
+        raise QueryRejected(f"query is {size} bytes long; the limit is {settings.max_query_bytes}")
     depth = nesting_depth(query)
-    if depth > limits.max_nesting_depth:
-        raise QueryRejected(f"query nests {depth} levels deep; the limit is {limits.max_nesting_depth}")
+    if depth > settings.max_nesting_depth:
+        raise QueryRejected(f"query nests {depth} levels deep; the limit is {settings.max_nesting_depth}")
 
 
 # -- the executor: checks, cache, pool --------------------------------------------------------
 class Executor:
-    def __init__(self, store: Store, limits: Limits):
-        self.store, self.limits = store, limits
-        self.cache = ResultCache(limits.cache_bytes)
+    def __init__(self, store: Store, settings: Settings):
+        self.store, self.settings = store, settings
+        self.cache = ResultCache(settings.cache_bytes)
         self._pool: _Pool | None = None
         self._lock = threading.Lock()
 
     def evaluate(self, query: str, dataset: Dataset = Dataset(), timeout_s: float | None = None) -> Evaluation:
-        check_query(query, self.limits)
+        check_query(query, self.settings)
         key = (self.store.version, query, dataset.key())
         hit = self.cache.get(key)
         if hit is not None:
             kind, rows, truncated, lines = hit
             return Evaluation(kind, rows, truncated, lines, self.cache, key, from_cache=True)
-        timeout = self.limits.timeout_s if timeout_s is None else timeout_s
+        timeout = self.settings.query_timeout_s if timeout_s is None else timeout_s
         version, (kind, rows, truncated, lines) = self.pool().run(query, dataset, timeout)
         key = (version, query, dataset.key())
         if len(lines) <= self.cache.max_entry:
@@ -251,7 +240,7 @@ class Executor:
         # One pool per process: a pool inherited through a fork (gunicorn workers) is not ours.
         with self._lock:
             if self._pool is None or self._pool.pid != os.getpid():
-                self._pool = _Pool(self.store, self.limits)
+                self._pool = _Pool(self.store, self.settings)
             return self._pool
 
 
@@ -388,9 +377,9 @@ class _Child:
 class _Pool:
     """Query processes forked from this process; one query at a time each."""
 
-    def __init__(self, store: Store, limits: Limits):
-        self.store, self.limits, self.pid = store, limits, os.getpid()
-        self.size = limits.processes or max(2, os.cpu_count() or 2)
+    def __init__(self, store: Store, settings: Settings):
+        self.store, self.settings, self.pid = store, settings, os.getpid()
+        self.size = settings.query_processes or max(2, os.cpu_count() or 2)
         self._idle: list[_Child] = []
         self._all: dict[int, _Child] = {}
         self._starting = 0
@@ -401,13 +390,13 @@ class _Pool:
         child = self._lease(deadline)
         healthy = False
         try:
-            child.conn.send((query, dataset.default_graphs, dataset.named_graphs))
+            child.conn.send((query, dataset.default_graphs, dataset.named_graphs, timeout_s))
             if not child.conn.poll(max(0.0, deadline - time.monotonic())):
                 raise QueryTimeout(f"query stopped after the time limit of {timeout_s:g} s")
             header = child.conn.recv()
             if header[0] == "ok":
                 lines = child.conn.recv_bytes()
-                healthy = True
+                healthy = len(lines) <= RECYCLE_BYTES
                 return child.version, (*header[1:], lines)
             healthy = True
             if header[0] == "syntax":
@@ -425,9 +414,9 @@ class _Pool:
             while True:
                 while self._idle:
                     child = self._idle.pop()
-                    if child.version == self.store.version:
+                    if child.version == self.store.version and not child.conn.poll(0):
                         return child
-                    self._kill(child)  # forked before a write: its data is old
+                    self._kill(child)  # forked before a write (its data is old), or dead
                 if len(self._all) + self._starting < self.size:
                     self._starting += 1
                     break
@@ -473,7 +462,7 @@ class _Pool:
                 ours.close()
                 for conn in siblings:  # so that each process sees EOF when the worker dies
                     conn.close()
-                _serve_queries(theirs, self.store, self.limits)
+                _serve_queries(theirs, self.store, self.settings)
                 status = 0
             finally:
                 os._exit(status)
@@ -528,18 +517,22 @@ class _LineWriter(io.RawIOBase):
         raise _Capped
 
 
-def _serve_queries(conn: Connection, store: Store, limits: Limits) -> None:
+def _serve_queries(conn: Connection, store: Store, settings: Settings) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1,
                 signal.SIGUSR2, signal.SIGWINCH, signal.SIGCHLD):
         signal.signal(sig, signal.SIG_DFL)  # not the web server's handlers
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if settings.query_memory_bytes:
+        _limit_memory(settings.query_memory_bytes)
     while True:
         try:
-            query, default_graphs, named_graphs = conn.recv()
+            query, default_graphs, named_graphs, timeout_s = conn.recv()
         except EOFError:
             return
+        _limit_cpu(timeout_s)
         try:
             result = store.query(query, default_graph=default_graphs, named_graphs=named_graphs)
-            kind, rows, truncated, lines = _to_lines(result, limits)
+            kind, rows, truncated, lines = _to_lines(result, settings)
             conn.send(("ok", kind, rows, truncated))
             conn.send_bytes(lines)
         except SyntaxError as err:
@@ -548,12 +541,30 @@ def _serve_queries(conn: Connection, store: Store, limits: Limits) -> None:
             conn.send(("error", f"{type(err).__name__}: {err}"))
 
 
-def _to_lines(result, limits: Limits) -> tuple[Kind, int, str | None, bytes]:
+def _limit_cpu(timeout_s: float) -> None:
+    """Let the kernel stop this process (SIGXCPU) shortly after the worker would, so that it cannot
+    outlive a worker that died while it ran."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft = int(usage.ru_utime + usage.ru_stime + timeout_s) + 2
+    hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+    resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+
+
+def _limit_memory(extra_bytes: int) -> None:
+    """Cap this process's address space at what it inherited plus `extra_bytes`: a query that needs
+    more fails its allocation and the process dies (QueryCrashed), not the machine."""
+    with open("/proc/self/status") as status:
+        size_kb = next(int(line.split()[1]) for line in status if line.startswith("VmSize:"))
+    limit = size_kb * 1024 + extra_bytes
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _to_lines(result, settings: Settings) -> tuple[Kind, int, str | None, bytes]:
     if isinstance(result, ox.QueryBoolean):
         return "boolean", 1, None, result.serialize(format=_LINE_FORMAT["boolean"])
     kind: Kind = "graph" if isinstance(result, ox.QueryTriples) else "solutions"
     header = 1 if kind == "solutions" else 0
-    writer = _LineWriter(limits.max_result_rows + header, limits.max_response_bytes, limits.max_result_rows)
+    writer = _LineWriter(settings.max_result_rows + header, settings.max_response_bytes, settings.max_result_rows)
     try:
         result.serialize(writer, format=_LINE_FORMAT[kind])
     except _Capped:

@@ -29,7 +29,7 @@ def read_graph() -> Response:
             node = ox.NamedNode(name)
         except ValueError as err:
             return plain(400, f"'graph' is not an absolute IRI: {name!r} ({err})")
-        if not data.oxigraph.contains_named_graph(node):
+        if not data.contains_named_graph(node.value):
             return plain(404, f"No graph named <{name}> in this store")
     fmt = choose_format(request, GRAPH_FORMATS)
     if fmt is None:
@@ -44,7 +44,7 @@ def graph_bytes(data: Store, name: str | None, fmt: Format) -> bytes:
     """One named graph (dataset formats keep its name), or the union default graph for None."""
     if name is None:
         return data.query(load_query("union-graph")).serialize(format=fmt.serializer)
-    quads = data.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(name))
+    quads = data.quads(name)
     if fmt.serializer.supports_datasets:
         return ox.serialize(quads, format=fmt.serializer)
     return ox.serialize((q.triple for q in quads), format=fmt.serializer)

@@ -20,11 +20,12 @@ from .store import LoadError, RdfSource, Store
 
 if TYPE_CHECKING:
     from .config import Settings
+    from .remote import RemoteStore
 
 
 def seed_sources(ontology_dir: Path, data_dir: Path) -> list[RdfSource]:
     """Every file of the ontology and the seed graph, each with the named graph it belongs in."""
-    sources = [RdfSource(p, ONTOLOGY_IRI) for p in sorted(ontology_dir.glob("*.ttl"))]
+    sources = ontology_sources(ontology_dir)
     reference = data_dir / "reference.ttl"
     if reference.exists():
         sources.append(RdfSource(reference, REFERENCE_GRAPH))
@@ -32,6 +33,10 @@ def seed_sources(ontology_dir: Path, data_dir: Path) -> list[RdfSource]:
     if not sources:
         raise LoadError(data_dir, "no RDF files found")
     return sources
+
+
+def ontology_sources(ontology_dir: Path) -> list[RdfSource]:
+    return [RdfSource(p, ONTOLOGY_IRI) for p in sorted(ontology_dir.glob("*.ttl"))]
 
 
 def document_files(data_dir: Path) -> list[Path]:
@@ -44,15 +49,12 @@ def archived_text_iri(key: str) -> str:
 
 def archived_text_quads(data_dir: Path) -> list[ox.Quad]:
     """One og:content quad per archived text, in the graph of the document it archives."""
-    return [
-        ox.Quad(
-            ox.NamedNode(archived_text_iri(path.stem)),
-            ox.NamedNode(str(OG.content)),
-            ox.Literal(archived_text(data_dir, path.stem)),
-            ox.NamedNode(document_graph(path.stem)),
-        )
-        for path in sorted((data_dir / "texts").glob("*.txt"))
-    ]
+    return [_content_quad(data_dir, path.stem) for path in sorted((data_dir / "texts").glob("*.txt"))]
+
+
+def _content_quad(data_dir: Path, key: str) -> ox.Quad:
+    return ox.Quad(ox.NamedNode(archived_text_iri(key)), ox.NamedNode(str(OG.content)),
+                   ox.Literal(archived_text(data_dir, key)), ox.NamedNode(document_graph(key)))
 
 
 def archived_text(data_dir: Path, key: str) -> str:
@@ -64,6 +66,26 @@ def archived_text(data_dir: Path, key: str) -> str:
         raise LoadError(path, err.strerror or str(err)) from None
 
 
+def graph_for_file(path: Path) -> str | None:
+    """The named graph a file of the graph_data/ layout goes into; None for any other file (its
+    triples go to the default graph, a dataset file keeps its own graphs)."""
+    if path.suffix == ".ttl" and path.parent.name == "documents":
+        return document_graph(path.stem)
+    if path.name == "reference.ttl":
+        return REFERENCE_GRAPH
+    return None
+
+
+def archived_text_quad(document_file: Path) -> ox.Quad | None:
+    """The og:content quad for graph_data/documents/KEY.ttl, from texts/KEY.txt beside it, if any."""
+    if graph_for_file(document_file) != document_graph(document_file.stem):
+        return None
+    text_file = document_file.parent.parent / "texts" / f"{document_file.stem}.txt"
+    if not text_file.exists():
+        return None
+    return _content_quad(document_file.parent.parent, document_file.stem)
+
+
 def parse_graph_assignment(value: str) -> RdfSource:
     """`IRI=FILE` as given to `--graph`."""
     iri, sep, file = value.partition("=")
@@ -72,9 +94,17 @@ def parse_graph_assignment(value: str) -> RdfSource:
     return RdfSource(Path(file), iri)
 
 
-def open_store(settings: "Settings") -> Store:
-    """The store the service runs on: an existing on-disk store is reopened as it is; otherwise
-    the configured sources (or the seed graph) are loaded into it in one transaction."""
+def open_store(settings: "Settings") -> "Store | RemoteStore":
+    """The store the service runs on: a remote SPARQL server is used as it is; an existing on-disk
+    store is reopened as it is; otherwise the configured sources (or the seed graph) are loaded into
+    it in one transaction."""
+    if settings.backend == "sparql":
+        from .remote import BackendError, RemoteStore
+
+        try:
+            return RemoteStore(settings.query_url, settings.update_url)
+        except (BackendError, SyntaxError) as err:
+            raise LoadError(settings.query_url, str(err)) from None
     store = Store(settings.store_path)
     if settings.store_path is not None and not store.is_empty() and not settings.sources:
         return store

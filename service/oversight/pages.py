@@ -7,8 +7,7 @@ import json
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from . import named
-from .executor import evaluate
+from . import executor, named
 from .formats import GRAPH_FORMATS, HTML, RESULTS_FORMATS, by_name
 from .present import Labeller, Term, term
 from .queries import load_query, query_names
@@ -81,7 +80,7 @@ def _term_from_json(cell: dict | None) -> ox.NamedNode | ox.Literal | ox.BlankNo
 def run_for_table(query: str, label: Labeller) -> dict:
     """Evaluate through the endpoint's executor and shape the answer as a table for the page."""
     store = current_app.extensions["oversight.store"]
-    evaluation = evaluate(store, query)
+    evaluation = executor.evaluate(store, query, timeout_s=current_app.extensions["oversight.settings"].query_timeout_s)
     if evaluation.kind == "graph":
         data = b"".join(evaluation.serialize(by_name("ntriples", GRAPH_FORMATS)))
         triples = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
@@ -114,6 +113,10 @@ def query_page() -> tuple[str, int]:
             result = run_for_table(query, Labeller(store))
         except SyntaxError as err:
             error, status = f"Malformed query: {err}", 400
+        except executor.QueryTimeout:
+            error, status = "The query ran past the time limit and was stopped.", 503
+        except (executor.QueryRejected, executor.QueryFailed) as err:
+            # QueryCrashed is a QueryFailed: the query process died (e.g. out of memory).
+            error, status = f"Query not run: {err}", 503 if isinstance(err, executor.QueryCrashed) else 400
     return render_template("query.html", query=query or DEFAULT_QUERY, names=EXAMPLE_QUERIES, result=result,
                            error=error), status
-

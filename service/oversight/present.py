@@ -94,13 +94,13 @@ class Term:
     language: str | None = None
     long: bool = False
     children: list["PropertyRow"] = field(default_factory=list)  # a blank node's own properties
+    sources: list["Term"] = field(default_factory=list)  # the documents (graphs) asserting this value
 
 
 @dataclass
 class PropertyRow:
     predicate: Term
     values: list[Term]
-    sources: list[Term]  # the documents (graphs) that assert these values
 
 
 def term(node, label: Labeller) -> Term:
@@ -128,40 +128,44 @@ def graph_source(graph, label: Labeller) -> Term:
 
 
 def property_rows(quads: Iterable[ox.Quad], subject, label: Labeller, *, depth: int = 0) -> list[PropertyRow]:
-    """Quads of `subject` grouped by predicate (rdf:type first), blank-node values nested."""
+    """Quads of `subject` grouped by predicate (rdf:type first), each value with the documents that
+    assert it, blank-node values nested."""
     quads = list(quads)
-    grouped: dict[ox.NamedNode, dict] = defaultdict(dict)
-    sources: dict[ox.NamedNode, dict] = defaultdict(dict)
-    for q in quads:
-        if q.subject != subject:
-            continue
-        grouped[q.predicate].setdefault(q.object, None)
-        sources[q.predicate][graph_source(q.graph_name, label).text] = graph_source(q.graph_name, label)
+    grouped = _by_predicate((q for q in quads if q.subject == subject), lambda q: q.object, label)
     rows = []
     for pred in sorted(grouped, key=lambda p: (p != RDF_TYPE, label(p.value).lower())):
         values = []
-        for obj in grouped[pred]:
+        for obj, sources in grouped[pred].items():
             value = term(obj, label)
+            value.sources = list(sources.values())
             if isinstance(obj, ox.BlankNode) and depth < 4:
                 value.children = property_rows(quads, obj, label, depth=depth + 1)
             values.append(value)
-        rows.append(PropertyRow(term(pred, label), values, list(sources[pred].values())))
+        rows.append(PropertyRow(term(pred, label), values))
     return rows
 
 
 def inverse_rows(quads: Iterable[ox.Quad], label: Labeller) -> list[PropertyRow]:
-    """Inverse links grouped by predicate: "speaker of", "mentioned in"…"""
-    grouped: dict[ox.NamedNode, dict] = defaultdict(dict)
-    sources: dict[ox.NamedNode, dict] = defaultdict(dict)
+    """Inverse links grouped by predicate ("speaker" of these statements…), with their sources."""
+    grouped = _by_predicate(quads, lambda q: q.subject, label)
+    rows = []
+    for pred in sorted(grouped, key=lambda p: label(p.value).lower()):
+        values = []
+        for node, sources in grouped[pred].items():
+            value = term(node, label)
+            value.sources = list(sources.values())
+            values.append(value)
+        rows.append(PropertyRow(term(pred, label), sorted(values, key=lambda t: t.text.lower())))
+    return rows
+
+
+def _by_predicate(quads: Iterable[ox.Quad], node_of, label: Labeller) -> dict:
+    """{predicate: {node: {source text: source Term}}}, in first-seen order."""
+    grouped: dict = defaultdict(dict)
     for q in quads:
-        grouped[q.predicate].setdefault(q.subject, None)
         src = graph_source(q.graph_name, label)
-        sources[q.predicate][src.text] = src
-    return [
-        PropertyRow(term(p, label), sorted((term(s, label) for s in grouped[p]), key=lambda t: t.text.lower()),
-                    list(sources[p].values()))
-        for p in sorted(grouped, key=lambda p: label(p.value).lower())
-    ]
+        grouped[q.predicate].setdefault(node_of(q), {})[src.text] = src
+    return grouped
 
 
 def types_of(quads: Iterable[ox.Quad], subject, label: Labeller) -> list[Term]:

@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from .executor import Dataset
 from .formats import DATASET_FORMATS, GRAPH_FORMATS, HTML, RESULTS_FORMATS, Format, by_name, negotiate
+from .query_text import declares_update_dataset
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_MEDIA_TYPE = "application/sparql-query"
@@ -41,17 +42,22 @@ class QueryRequest:
     dataset: Dataset
 
     def with_base(self, base: str) -> str:
-        """The query with the endpoint URL as its base IRI, so relative IRIs (`<s>`) resolve as the
-        protocol says (against the retrieval URL); a BASE in the query itself still wins."""
-        return f"BASE <{base}>\n{self.query}"
+        return with_base(self.query, base)
+
+
+def with_base(sparql: str, base: str) -> str:
+    """The query or update with the endpoint URL as its base IRI, so relative IRIs (`<s>`) resolve
+    as the protocol says (against the retrieval URL); a BASE in the text itself still wins.
+    Parser positions are then one line off: query_error() puts them back."""
+    return f"BASE <{base}>\n{sparql}"
 
 
 _POSITION = re.compile(r"(?<=at )(\d+):(\d+)|(?<=-)(\d+):(\d+)")
 
 
 def query_error(err: SyntaxError) -> str:
-    """The parser's message for a query sent through QueryRequest.with_base, with its line numbers
-    counted in the client's text again."""
+    """The parser's message for a text sent through with_base(), with its line numbers counted in
+    the client's text again."""
     def shift(match: re.Match) -> str:
         line, column = (g for g in match.groups() if g is not None)
         return f"{max(int(line) - 1, 1)}:{column}"
@@ -63,6 +69,9 @@ class UpdateRequest:
     update: str
     using_graphs: tuple[str, ...]
     using_named_graphs: tuple[str, ...]
+
+    def with_base(self, base: str) -> str:
+        return with_base(self.update, base)
 
 
 def read_operation(request: Request) -> QueryRequest | UpdateRequest | None:
@@ -77,9 +86,7 @@ def read_operation(request: Request) -> QueryRequest | UpdateRequest | None:
         name = "query" if len(queries) > 1 else "update"
         raise ProtocolError(400, f"Several '{name}' parameters: send exactly one")
     if updates:
-        if request.method not in ("POST",):
-            raise ProtocolError(400, "SPARQL Update must be sent by POST")
-        return UpdateRequest(updates[0], _iris(params, "using-graph-uri"), _iris(params, "using-named-graph-uri"))
+        return _update(request, updates[0], params)
     if not queries:
         if request.method in ("GET", "HEAD") and not _protocol_parameters(params):
             return None
@@ -87,6 +94,17 @@ def read_operation(request: Request) -> QueryRequest | UpdateRequest | None:
     if not queries[0].strip():
         raise ProtocolError(400, "Empty 'query' parameter")
     return QueryRequest(queries[0], _dataset(params))
+
+
+def _update(request: Request, update: str, params: MultiDict) -> UpdateRequest:
+    if request.method != "POST":
+        raise ProtocolError(400, "SPARQL Update must be sent by POST")
+    using, using_named = _iris(params, "using-graph-uri"), _iris(params, "using-named-graph-uri")
+    if (using or using_named) and declares_update_dataset(update):
+        # SPARQL 1.1 Protocol §2.2.3: the two ways of naming the dataset must not be combined.
+        raise ProtocolError(400, "using-graph-uri / using-named-graph-uri cannot be combined with USING or WITH "
+                                 "in the update itself")
+    return UpdateRequest(update, using, using_named)
 
 
 def choose_format(request: Request, formats: Sequence[Format]) -> Format | None:

@@ -15,10 +15,21 @@ _NOISE = re.compile(
     r"|#[^\n]*",
     re.DOTALL,
 )
-# FROM is a keyword only in a dataset clause; not part of ?from, ex:from or from:x.
-_FROM = re.compile(r"(?<![\w?$:.-])FROM(?![\w:-])", re.IGNORECASE)
+
+def has_keyword(text: str, *keywords: str) -> bool:
+    """True when one of `keywords` occurs as a keyword: not inside an IRI, string or comment, and
+    not as part of a name (?from, ex:with, using:x)."""
+    words = "|".join(re.escape(k) for k in keywords)
+    pattern = re.compile(rf"(?<![\w?$:.-])(?:{words})(?![\w:-])", re.IGNORECASE)
+    return bool(pattern.search(_NOISE.sub(" ", text)))
 
 
 def declares_dataset(query: str) -> bool:
-    """True when the query has its own FROM / FROM NAMED clause, which must then be honoured."""
-    return bool(_FROM.search(_NOISE.sub(" ", query)))
+    """True when the query has its own FROM / FROM NAMED clause (FROM appears nowhere else in the
+    grammar), which must then be honoured."""
+    return has_keyword(query, "FROM")
+
+
+def declares_update_dataset(update: str) -> bool:
+    """True when an update names its own dataset (USING, USING NAMED, WITH: only there in the grammar)."""
+    return has_keyword(update, "USING", "WITH")

@@ -90,8 +90,11 @@ def _query(operation: QueryRequest) -> Response:
                     fmt.name)
     if cached := not_modified(request, data, etag):
         return cached
-    return stamp(Response(evaluation.serialize(fmt), content_type=fmt.content_type, headers=evaluation.headers()),
-                 data, etag)
+    try:
+        body = evaluation.serialize(fmt)  # a small result is written here, so a failure is still a 4xx
+    except executor.QueryFailed as err:
+        return limit_response(err)
+    return stamp(Response(body, content_type=fmt.content_type, headers=evaluation.headers()), data, etag)
 
 
 def _update(operation: UpdateRequest) -> Response:

@@ -18,7 +18,7 @@ class Stats:
 def compute(store: Store) -> Stats:
     graphs = [(r["graph"].value, int(r["triples"].value)) for r in store.query(load_query("stats-graphs"), union_default_graph=False)]
     classes = [(r["class"].value, int(r["entities"].value)) for r in store.query(load_query("stats-classes"))]
-    return Stats(graphs, classes, len(store.oxigraph))
+    return Stats(graphs, classes, len(store))
 
 
 def render(stats: Stats) -> str:

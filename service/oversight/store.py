@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -107,6 +107,16 @@ class Store:
             # Bind variables to terms (SEP-0007): how named queries take user input safely.
             kwargs["substitutions"] = substitutions
         return self._ox.query(sparql, **kwargs)
+
+    def __len__(self) -> int:
+        return len(self._ox)
+
+    def contains_named_graph(self, iri: str) -> bool:
+        return self._ox.contains_named_graph(ox.NamedNode(iri))
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """Every quad of one named graph, or of the whole dataset."""
+        return self._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph) if graph else None)
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode))

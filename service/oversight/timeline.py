@@ -49,10 +49,11 @@ def parse_day(value: str | None) -> date:
     return named.date_param("date", value, end=False) if value else date.today()
 
 
-def layout(rows: list[named.Row], label: Labeller) -> dict:
+def layout(rows: list[named.Row], label: Labeller, day: date | None = None) -> dict:
     """Positions for every mark: lanes for phases, inspections, documents, statements, then one lane
     per finding (a bar from its opening to its closing, or to the end of the chart while open)."""
     days = [date.fromisoformat(r[k].value) for r in rows for k in ("start", "end") if r.get(k)]
+    rows = list({(r["kind"], r["item"], r.get("finding")): r for r in rows}.values())  # one mark per item
     if not days:
         return {"marks": [], "lanes": [], "ticks": [], "height": 0, "width": WIDTH}
     first, last = min(days) - timedelta(days=15), max(days) + timedelta(days=45)
@@ -66,7 +67,8 @@ def layout(rows: list[named.Row], label: Labeller) -> dict:
     for r in rows:
         kind, item, start = r["kind"].value, r["item"], date.fromisoformat(r["start"].value)
         end = date.fromisoformat(r["end"].value) if r.get("end") else None
-        when = readable_date(r["start"]) or r["start"].value
+        given = r.get("asGiven") if r.get("asGiven") is not None else r["start"]
+        when = readable_date(given) or given.value
         if kind == "period":
             phase = label(r["phase"].value)
             marks.append(Mark(0, x(start), x(end or last), f"{phase} from {when}", urls.href(item.value),
@@ -90,8 +92,9 @@ def layout(rows: list[named.Row], label: Labeller) -> dict:
                           readable_date(named.date_literal(begin)) or ""))
     ticks = [(x(date(y, m, 1)), f"{date(y, m, 1):%b %Y}") for y in range(first.year, last.year + 1)
              for m in (1, 4, 7, 10) if first <= date(y, m, 1) <= last]
+    marker = x(day) if day is not None and first <= day <= last else None
     return {"marks": marks, "lanes": lanes, "ticks": ticks, "height": LANE * (len(lanes) + 1) + 10,
-            "width": WIDTH, "left": LEFT, "lane": LANE}
+            "width": WIDTH, "left": LEFT, "lane": LANE, "day": marker}
 
 
 def state(store: Store, force: str, day: date) -> dict:
@@ -125,7 +128,7 @@ def timeline_page(slug: str) -> str | tuple[str, int]:
         error, day = str(err), date.today()
     rows = named.run(store, "timeline", {"force": ox.NamedNode(force)})
     return render_template("timeline.html", force=term(ox.NamedNode(force), label), slug=slug,
-                           chart=layout(rows, label), day=day, state=state(store, force, day), error=error,
+                           chart=layout(rows, label, day), day=day, state=state(store, force, day), error=error,
                            sparql=load_query("timeline"), state_sparql=load_query("state-on-date")), (400 if error else 200)
 
 

@@ -7,15 +7,10 @@ never rewritten.
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 
 from .namespaces import DATA_BASE
-
-
-def public_base() -> str:
-    """This deployment's URL prefix, without a trailing slash."""
-    configured = current_app.extensions["oversight.settings"].public_base
-    return (configured or request.url_root).rstrip("/")
+from .sparql import site_url as public_base  # this deployment's URL prefix (--public-base, else the request's)
 
 
 def data_iri(path: str) -> str:

@@ -1,0 +1,126 @@
+"""`--backend sparql`: the service over a real Oxigraph server process, loaded through the Graph Store
+Protocol; the competency-question tests run unchanged through our service on that backend."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+import test_competency_questions as cq
+from conftest import REPO, Server, free_port, run_cli, start_server
+from oversight.loader import archived_text_quads, seed_sources
+from oversight.remote import SERVICE_GRAPH, RemoteStore
+
+OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+pytestmark = pytest.mark.skipif(OXIGRAPH is None, reason="the oxigraph server (PyPI `oxigraph`, test extra) is not installed")
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory) -> Iterator[str]:
+    """An Oxigraph server on a free loopback port, its default graph the union of its named graphs,
+    holding the seed graph loaded through the Graph Store Protocol."""
+    port = free_port()
+    process = subprocess.Popen([OXIGRAPH, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
+                                "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if requests.get(url + "/query", params={"query": "ASK {}"}, timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        for source in seed_sources(REPO / "ontology", REPO / "graph_data"):
+            response = requests.post(url + "/store", params={"graph": source.graph}, data=source.path.read_bytes(),
+                                     headers={"Content-Type": "text/turtle"}, timeout=30)
+            assert response.status_code in (200, 201, 204), response.text
+        texts = ox.serialize(archived_text_quads(REPO / "graph_data"), format=ox.RdfFormat.N_QUADS)
+        response = requests.post(url + "/store", data=texts, headers={"Content-Type": "application/n-quads"}, timeout=30)
+        assert response.status_code in (200, 201, 204), response.text
+        yield url
+    finally:
+        os.kill(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(oxigraph_server) -> Iterator[Server]:
+    """Our service with no data of its own, over the Oxigraph server (named `server` so that the
+    competency-question tests below use it)."""
+    srv = start_server("--backend", "sparql", "--query-url", oxigraph_server + "/query")
+    yield srv
+    srv.stop()
+
+
+# The competency-question tests, unchanged, collected here again so they run on this backend.
+globals().update({name: test for name, test in vars(cq).items() if name.startswith("test_cq")})
+
+
+def test_same_quads_as_the_embedded_store(server, oxigraph_server, tmp_path):
+    remote, embedded = tmp_path / "remote.nq", tmp_path / "embedded.nq"
+    done = run_cli("export", "--backend", "sparql", "--query-url", oxigraph_server + "/query",
+                   "--format", "nquads", "-o", str(remote))
+    assert done.returncode == 0, done.stderr
+    assert run_cli("export", "--format", "nquads", "-o", str(embedded)).returncode == 0
+    assert anonymised(remote) == anonymised(embedded) and len(anonymised(remote)) > 500
+
+
+def anonymised(path: Path) -> list[str]:
+    """The quads of a file with blank nodes all alike (each store labels them its own way)."""
+    term = lambda t: "_" if isinstance(t, ox.BlankNode) else str(t)  # noqa: E731
+    return sorted(" ".join(map(term, (q.subject, q.predicate, q.object, q.graph_name)))
+                  for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
+
+
+def test_graph_store_reads_and_errors_go_through_the_backend(server):
+    graph = "https://w3id.org/oversight/data/reference"
+    response = requests.get(server.url + "/sparql/graph", params={"graph": graph},
+                            headers={"Accept": "application/n-triples"}, timeout=30)
+    assert response.status_code == 200 and b"west-midlands" in response.content
+    missing = requests.get(server.url + "/sparql/graph", params={"graph": "https://example.org/none"}, timeout=30)
+    assert missing.status_code == 404
+    malformed = requests.post(server.url + "/sparql", data={"query": "SELECT ?x WHERE {"}, timeout=30)
+    assert malformed.status_code == 400 and "Traceback" not in malformed.text
+
+
+def test_a_write_moves_the_shared_version_on_for_every_replica(server, oxigraph_server):
+    writer = RemoteStore(oxigraph_server + "/query", oxigraph_server + "/update", version_ttl_s=0)
+    reader = RemoteStore(oxigraph_server + "/query", version_ttl_s=0)  # another replica, read-only
+    before = requests.get(server.url + "/readyz", timeout=10).json()["data_version"]
+    writer.update('INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/s> '
+                  '<https://example.org/p> "written through one replica" } }')
+    try:
+        assert reader.version == writer.version != before
+        assert "https://example.org/g" in reader.named_graphs() and SERVICE_GRAPH not in reader.named_graphs()
+        time.sleep(1.1)  # the service re-reads the version at most once a second
+        assert requests.get(server.url + "/readyz", timeout=10).json()["data_version"] == writer.version
+        with pytest.raises(Exception, match="read-only"):
+            reader.update("CLEAR ALL")
+    finally:
+        writer.update("DROP SILENT GRAPH <https://example.org/g>")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--backend", "sparql"], "needs --query-url"),
+    (["--backend", "sparql", "--query-url", "http://127.0.0.1:9/query", "--data", "x.trig"], "serves the remote store as it is"),
+    (["--query-url", "http://127.0.0.1:9/query"], "need --backend sparql"),
+])
+def test_backend_option_errors(args, message):
+    done = run_cli("stats", *args)
+    assert done.returncode != 0 and message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_unreachable_backend_is_a_one_line_error():
+    done = run_cli("stats", "--backend", "sparql", "--query-url", f"http://127.0.0.1:{free_port()}/query")
+    assert done.returncode == 2 and "cannot be reached" in done.stderr and "Traceback" not in done.stderr
