@@ -275,21 +275,31 @@ def ingest(store_path, data_files, graph_files, file, kind, url, published, publ
 @cli.command()
 @data_options
 @click.argument("draft", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def add(store_path, data_files, graph_files, draft) -> None:
-    """Merge a reviewed DRAFT.ttl into the store (--store DIR) in one transaction.
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Add to a graph_data/ directory instead (documents/KEY.ttl and texts/KEY.txt), checked against the graph it holds.")
+def add(store_path, data_files, graph_files, draft, data_dir) -> None:
+    """Merge a reviewed DRAFT.ttl into the store (--store DIR) in one transaction, or write it into
+    a graph_data/ directory (--data-dir DIR).
 
-    Refuses, leaving the store unchanged, while the draft fails the shapes gate or still has
-    items marked og:needsReview."""
+    Refuses, leaving the store (or directory) unchanged, while the draft fails the shapes gate or
+    still has items marked og:needsReview."""
     from .ingest import review
 
-    if store_path is None:
-        raise click.UsageError("add writes to an on-disk store: give --store DIR")
-    store = open_store(settings_from(store_path, data_files, graph_files))
-    result = review.add_draft(draft, store)
+    if (store_path is None) == (data_dir is None):
+        raise click.UsageError("add writes to an on-disk store or a data directory: give --store DIR or --data-dir DIR")
+    settings = settings_from(store_path, data_files, graph_files)
+    if data_dir is not None:
+        settings.data_dir = data_dir
+    store = open_store(settings)
+    result = review.add_draft(draft, store, persist=store_path is not None)
     if not result.ready:
         click.echo(result.text(), err=True)
-        raise click.ClickException(f"{draft} was not added: the store is unchanged")
-    click.echo(f"added <{result.graph}> ({len(result.quads)} triples) to {store_path}")
+        raise click.ClickException(f"{draft} was not added: the {'store' if store_path else 'data directory'} is unchanged")
+    if data_dir is not None:
+        ttl_path, txt_path = review.write_to_data_dir(draft, result, data_dir)
+        click.echo(f"added <{result.graph}>: wrote {ttl_path} and {txt_path}")
+    else:
+        click.echo(f"added <{result.graph}> ({len(result.quads)} triples) to {store_path}")
 
 
 def write_text(text: str, output: Path | None) -> None:
