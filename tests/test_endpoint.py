@@ -390,3 +390,28 @@ def test_browsers_are_sent_to_the_query_page(sample: Server) -> None:
     asked = requests.get(sample.url + "/sparql", params={"query": PEOPLE_QUERY}, headers=browser, timeout=10)
     assert asked.status_code == 200 and asked.headers["Content-Type"].startswith("text/html")
     assert "Zoë Ødegård" in asked.text
+
+
+def test_a_write_changes_the_validators_and_the_description(tmp_path) -> None:
+    token = "t" * 40
+    (tmp_path / "token").write_text(token)
+    server = start_sample_server("--write-token-file", str(tmp_path / "token"))
+    try:
+        before = sparql(server, COUNT_ALL)
+        description = requests.get(server.url + "/sparql", timeout=10)
+        stored = graph_store(server, graph=PLACES_GRAPH)
+        insert = f'INSERT DATA {{ GRAPH <{PLACES_GRAPH}> {{ <http://example.org/hull> a <http://example.org/City> }} }}'
+        written = requests.post(server.url + "/sparql", data={"update": insert}, timeout=60,
+                                headers={"Authorization": f"Bearer {token}"})
+        assert written.status_code == 200, written.text
+        after = requests.get(before.url, timeout=10, headers={
+            "Accept": "application/sparql-results+json", "If-None-Match": before.headers["ETag"]})
+        assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
+        assert int(solutions(after)[0]["n"]) == int(solutions(before)[0]["n"]) + 1
+        for earlier in (description, stored):
+            again = requests.get(earlier.url, timeout=10, headers={"If-None-Match": earlier.headers["ETag"]})
+            assert again.status_code == 200 and again.headers["ETag"] != earlier.headers["ETag"]
+        graph = rdflib.Graph().parse(data=requests.get(server.url + "/sparql", timeout=10).text, format="turtle")
+        assert {int(n) for n in graph.objects(None, VOID.triples)} == {len(parsed(PLACES)) + 1}
+    finally:
+        server.stop()
