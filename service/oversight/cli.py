@@ -143,10 +143,13 @@ LIMIT_OPTIONS = [
 @click.option("--write-token-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Enable writes (SPARQL Update, Graph Store writes) for clients sending this file's token as a "
                    "bearer token (also: environment variable OVERSIGHT_WRITE_TOKEN). Without it the service is read-only.")
+@click.option("--shared-cache-s", type=click.IntRange(0), default=0, show_default=True, metavar="S",
+              help="Let shared caches (a CDN in front of several replicas) serve pages, results and dumps for S "
+                   "seconds without asking again; 0: every cache revalidates each time (cheap 304s).")
 @click.option("--allow-update-host", "update_hosts", multiple=True, metavar="HOST",
               help="Let LOAD and SERVICE inside authorised updates fetch from HOST (repeatable; default: none).")
 def serve(store_path, data_files, graph_files, host, port, workers, threads, public_base, cors_origins, allow_invalid,
-          write_token_file, update_hosts, **limits) -> None:
+          write_token_file, shared_cache_s, update_hosts, **limits) -> None:
     """Start the HTTP service (SPARQL endpoint and linked-data pages) under gunicorn."""
     from .wsgi import run_gunicorn
 
@@ -154,6 +157,7 @@ def serve(store_path, data_files, graph_files, host, port, workers, threads, pub
     if cors_origins:
         extra["cors_origins"] = tuple(o for o in cors_origins if o != "none")
     extra["update_remote_hosts"] = tuple(update_hosts)
+    extra["shared_cache_s"] = shared_cache_s
     if write_token_file is not None:
         extra["write_token"] = write_token_file.read_text(encoding="utf-8")
     settings = settings_from(store_path, data_files, graph_files, public_base=public_base, **extra)
