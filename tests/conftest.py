@@ -53,7 +53,7 @@ def start_server(*args: str, env: dict[str, str] | None = None, timeout: float =
         try:
             if requests.get(url + "/healthz", timeout=1).ok:
                 return Server(url, process)
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or still booting
             time.sleep(0.1)
     Server(url, process).stop()
     raise RuntimeError("server did not start in time")

@@ -120,7 +120,7 @@ def test_construct_in_every_graph_format(sample: Server, fmt) -> None:
     ("text/csv;q=0.5, application/sparql-results+xml", "application/sparql-results+xml"),
     ("text/*", "text/csv"),
     ("application/json", "application/sparql-results+json"),
-    ("text/html, text/tab-separated-values;q=0.9", "text/tab-separated-values"),
+    ("image/png, text/tab-separated-values;q=0.9", "text/tab-separated-values"),
 ])
 def test_negotiation_with_q_values_and_wildcards(sample: Server, accept, media_type) -> None:
     headers = {"Accept": accept} if accept else {}
@@ -381,3 +381,12 @@ def test_service_description_links_to_a_void_description_that_exists(sample: Ser
     assert void.status_code == 200
     described = rdflib.Graph().parse(data=void.text, format="turtle")
     assert (None, VOID.sparqlEndpoint, rdflib.URIRef(sample.url + "/sparql")) in described
+
+
+def test_browsers_are_sent_to_the_query_page(sample: Server) -> None:
+    browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    bare = requests.get(sample.url + "/sparql", headers=browser, allow_redirects=False, timeout=10)
+    assert bare.status_code == 303 and bare.headers["Location"].endswith("/query") and "Accept" in bare.headers["Vary"]
+    asked = requests.get(sample.url + "/sparql", params={"query": PEOPLE_QUERY}, headers=browser, timeout=10)
+    assert asked.status_code == 200 and asked.headers["Content-Type"].startswith("text/html")
+    assert "Zoë Ødegård" in asked.text

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 import pyoxigraph as ox
 
+from .auth import validate_token
 from .config import Settings
 from .loader import open_store, parse_graph_assignment
 from .store import LoadError, RdfSource, Store
@@ -112,17 +115,43 @@ LIMIT_OPTIONS = [
 @click.option("--public-base", default=None, help="Public URL of this deployment, e.g. https://example.org.")
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
               help="Origin whose web pages may read responses (repeatable; default '*', any; 'none' turns CORS off).")
-def serve(store_path, data_files, graph_files, host, port, workers, threads, public_base, cors_origins, **limits) -> None:
+@click.option("--write-token-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Enable writes (SPARQL Update, Graph Store writes) for clients sending this file's token as a "
+                   "bearer token (also: environment variable OVERSIGHT_WRITE_TOKEN). Without it the service is read-only.")
+@click.option("--allow-update-host", "update_hosts", multiple=True, metavar="HOST",
+              help="Let LOAD and SERVICE inside authorised updates fetch from HOST (repeatable; default: none).")
+def serve(store_path, data_files, graph_files, host, port, workers, threads, public_base, cors_origins,
+          write_token_file, update_hosts, **limits) -> None:
     """Start the HTTP service (SPARQL endpoint and linked-data pages) under gunicorn."""
     from .wsgi import run_gunicorn
 
     extra = {name: value for name, value in limits.items() if value is not None}
     if cors_origins:
         extra["cors_origins"] = tuple(o for o in cors_origins if o != "none")
+    extra["update_remote_hosts"] = tuple(update_hosts)
+    if write_token_file is not None:
+        extra["write_token"] = write_token_file.read_text(encoding="utf-8")
     settings = settings_from(store_path, data_files, graph_files, public_base=public_base, **extra)
-    store = open_store(settings)
-    click.echo(f"Oversight Graph: {len(store)} quads in {len(store.named_graphs())} graphs; "
-               f"serving on http://{host}:{port}/", err=True)
+    if settings.write_token is not None:
+        try:
+            settings.write_token = validate_token(settings.write_token)
+        except ValueError as err:
+            raise click.BadParameter(str(err), param_hint="--write-token-file / OVERSIGHT_WRITE_TOKEN") from None
+        if workers > 1:
+            # Each worker process holds its own copy of the store: a write would reach only one of them.
+            raise click.BadParameter("writes need a single worker process (use --threads for concurrency)",
+                                     param_hint="--workers")
+
+    def announce(store: Store) -> Store:
+        click.echo(f"Oversight Graph: {len(store)} quads in {len(store.named_graphs())} graphs; "
+                   f"serving on http://{host}:{port}/", err=True)
+        return store
+
+    if settings.store_path is None:
+        store = announce(open_store(settings))
+    else:
+        run_in_child(lambda: announce(open_store(settings)))  # each worker then reopens the store
+        store = None
     run_gunicorn(settings, store, host=host, port=port, workers=workers, threads=threads)
 
 
@@ -287,19 +316,45 @@ def write_text(text: str, output: Path | None) -> None:
 
 def main() -> None:
     """Entry point: errors become one clear line and a non-zero exit, never a traceback."""
+    sys.exit(run_reporting_errors(lambda: cli.main(prog_name="oversight", standalone_mode=False)))
+
+
+def run_reporting_errors(action: Callable[[], object]) -> int:
+    """Run `action`; return the exit code, having reported any error as one line on standard error."""
     try:
-        cli.main(prog_name="oversight", standalone_mode=False)
+        action()
     except click.exceptions.Exit as done:
-        sys.exit(done.exit_code)
+        return done.exit_code
     except click.Abort:
         click.echo("oversight: aborted", err=True)
-        sys.exit(130)
+        return 130
     except click.ClickException as err:
         click.echo(f"oversight: error: {err.format_message()}", err=True)
-        sys.exit(err.exit_code)
+        return err.exit_code
     except (LoadError, OSError) as err:
         click.echo(f"oversight: error: {err}", err=True)
-        sys.exit(2)
+        return 2
     except Exception as err:  # noqa: BLE001 - the last line of defence against tracebacks
         click.echo(f"oversight: internal error: {type(err).__name__}: {err}", err=True)
-        sys.exit(70)
+        return 70
+    return 0
+
+
+def run_in_child(action: Callable[[], object]) -> None:
+    """Run `action` in a forked child and exit with its code if it fails.
+
+    RocksDB starts a process-wide thread pool the first time a store is opened, and fork() does not
+    copy threads: a gunicorn worker forked from a process that opened an on-disk store hangs on its
+    first write. Opening and loading the store in a short-lived child keeps the server process clean.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = run_reporting_errors(action)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    if code != 0:
+        sys.exit(code if code > 0 else 70)

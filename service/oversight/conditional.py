@@ -4,7 +4,7 @@ with If-None-Match / If-Modified-Since) gets 304 without the query running again
 from __future__ import annotations
 
 import hashlib
-from typing import Iterable
+from typing import Callable, Iterable
 
 from flask import Request, Response
 from werkzeug.http import is_resource_modified
@@ -36,3 +36,12 @@ def stamp(response: Response, store: Store, etag: str, vary: Iterable[str] = ("A
     for header in vary:
         response.vary.add(header)
     return response
+
+
+def cached_response(request: Request, store: Store, parts: Iterable[str], make: Callable[[], Response]) -> Response:
+    """304 when the client holds the current representation (the body is then never built), else
+    `make()` stamped with the validators."""
+    etag = etag_for(store, *parts)
+    if cached := not_modified(request, store, etag):
+        return cached
+    return stamp(make(), store, etag)

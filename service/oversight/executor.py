@@ -183,23 +183,28 @@ _registry_lock = threading.Lock()
 
 
 # -- checks before evaluation ---------------------------------------------------------------
-# Strings, IRIs and comments are skipped so that brackets inside them do not count.
+# Strings, IRIs and comments are skipped so that brackets inside them do not count. An unterminated
+# string runs to the end of its line (or of the query), and the loops are possessive, so that every
+# match succeeds at once: the scan stays linear in the query's length, whatever a client sends.
 _TOKENS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*|[{(\[]|[})\]]',
+    r'"""(?:[^"\\]|\\.|\\\Z|"(?!""))*+(?:"""|\Z)' r"|'''(?:[^'\\]|\\.|\\\Z|'(?!''))*+(?:'''|\Z)"
+    r'|"(?:[^"\\\n]|\\.|\\\Z)*+(?:"|(?=\n)|\Z)' r"|'(?:[^'\\\n]|\\.|\\\Z)*+(?:'|(?=\n)|\Z)"
+    r'|<[^<>"{}|^`\\\x00-\x20]*+>|#[^\n]*+|[{(\[]|[})\]]',
     re.S,
 )
 
 
-def nesting_depth(query: str) -> int:
-    """The deepest nesting of {}, () and [] in `query`, outside strings, IRIs and comments."""
+def nesting_depth(query: str, stop_above: int | None = None) -> int:
+    """The deepest nesting of {}, () and [] in `query`, outside strings, IRIs and comments
+    (the scan stops once it is deeper than `stop_above`)."""
     depth = deepest = 0
     for match in _TOKENS.finditer(query):
         token = match.group()
         if token in "{([":
             depth += 1
             deepest = max(deepest, depth)
+            if stop_above is not None and deepest > stop_above:
+                break
         elif token in "})]":
             depth -= 1
     return deepest
@@ -209,9 +214,9 @@ def check_query(query: str, settings: Settings) -> None:
     size = len(query.encode("utf-8", "surrogatepass"))
     if size > settings.max_query_bytes:
         raise QueryRejected(f"query is {size} bytes long; the limit is {settings.max_query_bytes}")
-    depth = nesting_depth(query)
-    if depth > settings.max_nesting_depth:
-        raise QueryRejected(f"query nests {depth} levels deep; the limit is {settings.max_nesting_depth}")
+    if nesting_depth(query, settings.max_nesting_depth) > settings.max_nesting_depth:
+        raise QueryRejected(f"query nests deeper than {settings.max_nesting_depth} levels (brackets, braces "
+                            "and parentheses); that is the limit")
 
 
 # -- the executor: checks, cache, pool --------------------------------------------------------
@@ -224,6 +229,7 @@ class Executor:
 
     def evaluate(self, query: str, dataset: Dataset = Dataset(), timeout_s: float | None = None) -> Evaluation:
         check_query(query, self.settings)
+        self.cache.advance(self.store.version)
         key = (self.store.version, query, dataset.key())
         hit = self.cache.get(key)
         if hit is not None:
@@ -245,7 +251,7 @@ class Executor:
 
 
 class ResultCache:
-    """A thread-safe LRU of results bounded by bytes; entries of an older data version are dropped."""
+    """A thread-safe LRU of results bounded by bytes, holding one data version at a time."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes, self.max_entry = max_bytes, max_bytes // 8
@@ -262,14 +268,22 @@ class ResultCache:
             self._entries.move_to_end(key)
             return entry[0]
 
+    def advance(self, version: str) -> None:
+        """The data is now at `version`: every entry of another version goes."""
+        if version != self._version:
+            with self._lock:
+                if version != self._version:
+                    self._entries.clear()
+                    self._size, self._version = 0, version
+
     def put(self, key: tuple, value: object, size: int | None = None) -> None:
+        """Keep `value` under `key` (whose first item is its data version, ignored unless current)."""
         size = len(value) if size is None else size  # type: ignore[arg-type]
         if size > self.max_entry:
             return
         with self._lock:
-            if key[0] != self._version:  # a new data version: nothing older is valid
-                self._entries.clear()
-                self._size, self._version = 0, key[0]
+            if key[0] != self._version:  # evaluated before a write: already out of date
+                return
             old = self._entries.pop(key, None)
             self._size += size - (old[1] if old else 0)
             self._entries[key] = (value, size)
@@ -384,6 +398,8 @@ class _Pool:
         self._all: dict[int, _Child] = {}
         self._starting = 0
         self._cond = threading.Condition()
+        # When the pool goes (its store dropped, or the process exits), so do its processes.
+        weakref.finalize(self, _stop_all, self._all, self.pid)
 
     def run(self, query: str, dataset: Dataset, timeout_s: float) -> tuple[str, tuple]:
         deadline = time.monotonic() + timeout_s
@@ -441,12 +457,7 @@ class _Pool:
 
     def _kill(self, child: _Child) -> None:
         self._all.pop(child.pid, None)
-        try:
-            os.kill(child.pid, signal.SIGKILL)
-            os.waitpid(child.pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
-        child.conn.close()
+        _stop(child)
 
     def _spawn(self) -> _Child:
         ours, theirs = Pipe()
@@ -471,6 +482,21 @@ class _Pool:
         with self._cond:
             self._all[pid] = child
         return child
+
+
+def _stop(child: _Child) -> None:
+    try:
+        os.kill(child.pid, signal.SIGKILL)
+        os.waitpid(child.pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
+    child.conn.close()
+
+
+def _stop_all(children: dict[int, _Child], owner: int) -> None:
+    if os.getpid() == owner:
+        for child in list(children.values()):
+            _stop(child)
 
 
 # -- inside a query process ---------------------------------------------------------------------

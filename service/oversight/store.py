@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -68,13 +69,17 @@ class Store:
     that loads the same files reports the same version (ETags agree across workers and restarts).
     """
 
-    def __init__(self, path: Path | None = None):
+    def __init__(self, path: Path | None = None, *, read_only: bool = False):
         self.path = path
         try:
-            self._ox = ox.Store(str(path)) if path is not None else ox.Store()
-        except OSError as err:
-            raise LoadError(path or "<memory>", f"cannot open the store: {err}") from None
-        self._lock = threading.Lock()
+            if path is None:
+                self._ox = ox.Store()
+            else:
+                self._ox = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        except (OSError, RuntimeError) as err:
+            # RocksDB reports a locked, corrupt or unusable directory here: one line, no traceback.
+            raise LoadError(path or "<memory>", f"cannot open the store: {_first_line(err)}") from None
+        self._lock = threading.Lock()  # held while the data changes (the executor forks only between writes)
         self.version, self.modified = self._read_version()
 
     # -- reading -----------------------------------------------------------------------------
@@ -146,7 +151,7 @@ class Store:
         return len(quads)
 
     def update(self, sparql_update: str) -> None:
-        """Apply a SPARQL Update atomically and move the data version on."""
+        """Apply a SPARQL Update in one transaction (all of it or none) and move the data version on."""
         with self._lock:
             self._ox.update(sparql_update)
             self._bump(hashlib.sha256((self.version + sparql_update).encode()).hexdigest())
@@ -156,16 +161,36 @@ class Store:
         self.modified = datetime.now(timezone.utc).replace(microsecond=0)
         if self.path is not None:
             self._ox.flush()
-            (self.path / VERSION_FILE).write_text(
-                json.dumps({"version": self.version, "modified": self.modified.isoformat()})
-            )
+            saved = {"version": self.version, "modified": self.modified.isoformat(), "quads": len(self._ox)}
+            # Write-then-rename: a kill mid-write leaves the old file or the new one, never half of one.
+            tmp = self.path / (VERSION_FILE + ".part")
+            with tmp.open("w") as out:
+                json.dump(saved, out)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self.path / VERSION_FILE)
 
     def _read_version(self) -> tuple[str, datetime]:
         now = datetime.now(timezone.utc).replace(microsecond=0)
-        if self.path is not None and (self.path / VERSION_FILE).exists():
+        if self.path is None:
+            return "empty", now
+        try:
             saved = json.loads((self.path / VERSION_FILE).read_text())
-            return saved["version"], datetime.fromisoformat(saved["modified"])
-        return "empty", now
+            version, modified, quads = saved["version"], datetime.fromisoformat(saved["modified"]), saved.get("quads")
+        except FileNotFoundError:
+            version, modified, quads = "empty", now, 0
+        except (OSError, ValueError, KeyError, TypeError):
+            version, modified, quads = "unknown", now, None
+        if quads != len(self._ox):
+            # The process died between committing a write and recording its version (or the record
+            # is unreadable): give the data a new version so no cache serves the old answers.
+            version = hashlib.sha256(f"{version}/recovered/{len(self._ox)}".encode()).hexdigest()[:32]
+            modified = now
+        return version, modified
+
+
+def _first_line(err: BaseException) -> str:
+    return (str(err).strip().splitlines() or [type(err).__name__])[0]
 
 
 def _graph_node(iri: str) -> ox.NamedNode | ox.DefaultGraph:

@@ -196,7 +196,7 @@ def _result_from_pyshacl(report: Graph, node, shapes: Graph) -> Result:
 
 
 # -- the public interface ------------------------------------------------------------------------
-def validate_store(store: Store, *, engine: str = "pyshacl", focus: Iterable | None = None,
+def validate_store(store: Store, *, engine: str = "fast", focus: Iterable | None = None,
                    shapes_dir: Path | None = None, ontology_dir: Path | None = None) -> Report:
     """Validate everything in `store` (its ontology graph included as the ontology).
 
@@ -222,7 +222,7 @@ def validate_store(store: Store, *, engine: str = "pyshacl", focus: Iterable | N
     return Report(located, engine=engine, seconds=time.perf_counter() - started, focus_nodes=focus_count)
 
 
-def validate_files(paths: Sequence[Path], *, engine: str = "pyshacl", shapes_dir: Path | None = None,
+def validate_files(paths: Sequence[Path], *, engine: str = "fast", shapes_dir: Path | None = None,
                    ontology_dir: Path | None = None) -> Report:
     """Validate RDF files as the loader would load them (raises store.LoadError if one is unreadable)."""
     store = store_for_files(paths, ontology_dir)
