@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +30,10 @@ def free_port() -> int:
 class Server:
     url: str
     process: subprocess.Popen
+    log_path: Path  # the server's standard error (access log, errors): a file, so it never blocks the server
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -44,18 +49,21 @@ def start_server(*args: str, env: dict[str, str] | None = None, timeout: float =
     """Run `oversight serve ARGS` on a free loopback port and wait until it answers /healthz."""
     port = free_port()
     cmd = [sys.executable, "-m", "oversight", "serve", "--host", "127.0.0.1", "--port", str(port), *args]
-    process = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # A pipe nobody reads would fill up with the access log and stall the server: log to a file.
+    log_path = Path(tempfile.mkstemp(prefix=f"oversight-{port}-", suffix=".log")[1])
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}: {process.stderr.read().decode()}")
+            raise RuntimeError(f"server exited with {process.returncode}: {log_path.read_text(errors='replace')}")
         try:
             if requests.get(url + "/healthz", timeout=1).ok:
-                return Server(url, process)
+                return Server(url, process, log_path)
         except (requests.ConnectionError, requests.Timeout):  # not up yet, or still booting
             time.sleep(0.1)
-    Server(url, process).stop()
+    Server(url, process, log_path).stop()
     raise RuntimeError("server did not start in time")
 
 
