@@ -342,28 +342,30 @@ def ingest(store_path, data_files, graph_files, file, kind, url, published, publ
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Add to a graph_data/ directory instead (documents/KEY.ttl and texts/KEY.txt), checked against the graph it holds.")
 def add(store_path, data_files, graph_files, draft, data_dir) -> None:
-    """Merge a reviewed DRAFT.ttl into the store (--store DIR) in one transaction, or write it into
-    a graph_data/ directory (--data-dir DIR).
+    """Merge a reviewed DRAFT.ttl into the store (--store DIR, or a remote one with --backend sparql)
+    in one transaction, or write it into a graph_data/ directory (--data-dir DIR).
 
     Refuses, leaving the store (or directory) unchanged, while the draft fails the shapes gate or
     still has items marked og:needsReview."""
     from .ingest import review
 
-    if (store_path is None) == (data_dir is None):
-        raise click.UsageError("add writes to an on-disk store or a data directory: give --store DIR or --data-dir DIR")
     settings = settings_from(store_path, data_files, graph_files)
+    remote = settings.backend == "sparql"
+    if [store_path is not None, data_dir is not None, remote].count(True) != 1:
+        raise click.UsageError("add writes to one place: give --store DIR, --data-dir DIR or --backend sparql")
     if data_dir is not None:
         settings.data_dir = data_dir
     store = open_store(settings)
-    result = review.add_draft(draft, store, persist=store_path is not None)
+    where = store_path or data_dir or settings.query_url
+    result = review.add_draft(draft, store, persist=data_dir is None)
     if not result.ready:
         click.echo(result.text(), err=True)
-        raise click.ClickException(f"{draft} was not added: the {'store' if store_path else 'data directory'} is unchanged")
+        raise click.ClickException(f"{draft} was not added: {where} is unchanged")
     if data_dir is not None:
         ttl_path, txt_path = review.write_to_data_dir(draft, result, data_dir)
         click.echo(f"added <{result.graph}>: wrote {ttl_path} and {txt_path}")
     else:
-        click.echo(f"added <{result.graph}> ({len(result.quads)} triples) to {store_path}")
+        click.echo(f"added <{result.graph}> ({len(result.quads)} triples) to {where}")
 
 
 def write_text(text: str, output: Path | None) -> None:
