@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import executor
+# Imported here, not in create_app: a gunicorn worker that builds the app after the fork (on-disk
+# stores) must find every module already loaded, or its first requests wait for the imports.
+from . import (cors, dataset, errors, executor, graph_store, health, linkeddata, observability, pages,
+               security_headers, sparql, statements, timeline, update)
 from .config import Settings
 from .loader import open_store
 from .store import Store
@@ -22,12 +25,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None, val
     app.extensions["oversight.validation"] = validation or {"checked": False, "conforms": None}
     executor.configure(app.extensions["oversight.store"], settings)
 
-    from . import (cors, dataset, errors, graph_store, health, linkeddata, pages, security_headers, sparql,
-                   statements, timeline)
-
+    observability.init_app(app)
     errors.register(app, settings.max_body_bytes)
     cors.init_app(app, settings.cors_origins)
     app.register_blueprint(health.bp)
+    update.init_app(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(graph_store.bp)
     # Linked-data publishing and the pages for people.

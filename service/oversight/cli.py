@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 import pyoxigraph as ox
 
+from .auth import validate_token
 from .config import Settings
 from .loader import open_store, parse_graph_assignment
 from .store import LoadError, RdfSource, Store
@@ -120,7 +124,7 @@ LIMIT_OPTIONS = [
     ("max_nesting_depth", click.IntRange(1), "Deepest nesting of brackets accepted (400 past it)."),
     ("max_body_bytes", click.IntRange(1), "Largest request body accepted (413 past it)."),
     ("cache_bytes", click.IntRange(0), "Result cache per worker, in bytes (0: off)."),
-    ("query_processes", click.IntRange(0), "Query processes per worker (0: one per CPU, at least 2)."),
+    ("query_processes", click.IntRange(0), "Query processes per worker (0: one per CPU, at least 4)."),
     ("query_memory_bytes", click.IntRange(0), "Memory a query process may take beyond the loaded store (0: no limit); past it, 503."),
 ]
 
@@ -136,18 +140,47 @@ LIMIT_OPTIONS = [
 @gate_option
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
               help="Origin whose web pages may read responses (repeatable; default '*', any; 'none' turns CORS off).")
+@click.option("--write-token-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Enable writes (SPARQL Update, Graph Store writes) for clients sending this file's token as a "
+                   "bearer token (also: environment variable OVERSIGHT_WRITE_TOKEN). Without it the service is read-only.")
+@click.option("--shared-cache-s", type=click.IntRange(0), default=0, show_default=True, metavar="S",
+              help="Let shared caches (a CDN in front of several replicas) serve pages, results and dumps for S "
+                   "seconds without asking again; 0: every cache revalidates each time (cheap 304s).")
+@click.option("--allow-update-host", "update_hosts", multiple=True, metavar="HOST",
+              help="Let LOAD and SERVICE inside authorised updates fetch from HOST (repeatable; default: none).")
 def serve(store_path, data_files, graph_files, host, port, workers, threads, public_base, cors_origins, allow_invalid,
-          **limits) -> None:
+          write_token_file, shared_cache_s, update_hosts, **limits) -> None:
     """Start the HTTP service (SPARQL endpoint and linked-data pages) under gunicorn."""
     from .wsgi import run_gunicorn
 
     extra = {name: value for name, value in limits.items() if value is not None}
     if cors_origins:
         extra["cors_origins"] = tuple(o for o in cors_origins if o != "none")
+    extra["update_remote_hosts"] = tuple(update_hosts)
+    extra["shared_cache_s"] = shared_cache_s
+    if write_token_file is not None:
+        extra["write_token"] = write_token_file.read_text(encoding="utf-8")
     settings = settings_from(store_path, data_files, graph_files, public_base=public_base, **extra)
-    store, validation = open_checked_store(settings, allow_invalid)
-    click.echo(f"Oversight Graph: {len(store)} quads in {len(store.named_graphs())} graphs; "
-               f"serving on http://{host}:{port}/", err=True)
+    if settings.write_token is not None:
+        try:
+            settings.write_token = validate_token(settings.write_token)
+        except ValueError as err:
+            raise click.BadParameter(str(err), param_hint="--write-token-file / OVERSIGHT_WRITE_TOKEN") from None
+        if workers > 1:
+            # Each worker process holds its own copy of the store: a write would reach only one of them.
+            raise click.BadParameter("writes need a single worker process (use --threads for concurrency)",
+                                     param_hint="--workers")
+
+    def open_validated() -> tuple[Store, dict]:
+        store, validation = open_checked_store(settings, allow_invalid)
+        click.echo(f"Oversight Graph: {len(store)} quads in {len(store.named_graphs())} graphs; "
+                   f"serving on http://{host}:{port}/", err=True)
+        return store, validation
+
+    if settings.store_path is None:
+        store, validation = open_validated()
+    else:  # open, load and validate in a child; each worker then reopens the store
+        store, validation = None, run_in_child_returning(lambda: open_validated()[1])
     run_gunicorn(settings, store, host=host, port=port, workers=workers, threads=threads, validation=validation)
 
 
@@ -306,21 +339,33 @@ def ingest(store_path, data_files, graph_files, file, kind, url, published, publ
 @cli.command()
 @data_options
 @click.argument("draft", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def add(store_path, data_files, graph_files, draft) -> None:
-    """Merge a reviewed DRAFT.ttl into the store (--store DIR) in one transaction.
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Add to a graph_data/ directory instead (documents/KEY.ttl and texts/KEY.txt), checked against the graph it holds.")
+def add(store_path, data_files, graph_files, draft, data_dir) -> None:
+    """Merge a reviewed DRAFT.ttl into the store (--store DIR, or a remote one with --backend sparql)
+    in one transaction, or write it into a graph_data/ directory (--data-dir DIR).
 
-    Refuses, leaving the store unchanged, while the draft fails the shapes gate or still has
-    items marked og:needsReview."""
+    Refuses, leaving the store (or directory) unchanged, while the draft fails the shapes gate or
+    still has items marked og:needsReview."""
     from .ingest import review
 
-    if store_path is None:
-        raise click.UsageError("add writes to an on-disk store: give --store DIR")
-    store = open_store(settings_from(store_path, data_files, graph_files))
-    result = review.add_draft(draft, store)
+    settings = settings_from(store_path, data_files, graph_files)
+    remote = settings.backend == "sparql"
+    if [store_path is not None, data_dir is not None, remote].count(True) != 1:
+        raise click.UsageError("add writes to one place: give --store DIR, --data-dir DIR or --backend sparql")
+    if data_dir is not None:
+        settings.data_dir = data_dir
+    store = open_store(settings)
+    where = store_path or data_dir or settings.query_url
+    result = review.add_draft(draft, store, persist=data_dir is None)
     if not result.ready:
         click.echo(result.text(), err=True)
-        raise click.ClickException(f"{draft} was not added: the store is unchanged")
-    click.echo(f"added <{result.graph}> ({len(result.quads)} triples) to {store_path}")
+        raise click.ClickException(f"{draft} was not added: {where} is unchanged")
+    if data_dir is not None:
+        ttl_path, txt_path = review.write_to_data_dir(draft, result, data_dir)
+        click.echo(f"added <{result.graph}>: wrote {ttl_path} and {txt_path}")
+    else:
+        click.echo(f"added <{result.graph}> ({len(result.quads)} triples) to {where}")
 
 
 def write_text(text: str, output: Path | None) -> None:
@@ -335,19 +380,59 @@ def write_text(text: str, output: Path | None) -> None:
 
 def main() -> None:
     """Entry point: errors become one clear line and a non-zero exit, never a traceback."""
+    sys.exit(run_reporting_errors(lambda: cli.main(prog_name="oversight", standalone_mode=False)))
+
+
+def run_reporting_errors(action: Callable[[], object]) -> int:
+    """Run `action`; return the exit code, having reported any error as one line on standard error."""
     try:
-        cli.main(prog_name="oversight", standalone_mode=False)
+        action()
     except click.exceptions.Exit as done:
-        sys.exit(done.exit_code)
+        return done.exit_code
     except click.Abort:
         click.echo("oversight: aborted", err=True)
-        sys.exit(130)
+        return 130
     except click.ClickException as err:
         click.echo(f"oversight: error: {err.format_message()}", err=True)
-        sys.exit(err.exit_code)
+        return err.exit_code
     except (LoadError, OSError) as err:
         click.echo(f"oversight: error: {err}", err=True)
-        sys.exit(2)
+        return 2
     except Exception as err:  # noqa: BLE001 - the last line of defence against tracebacks
         click.echo(f"oversight: internal error: {type(err).__name__}: {err}", err=True)
-        sys.exit(70)
+        return 70
+    return 0
+
+
+def run_in_child_returning(action: Callable[[], object]) -> object:
+    """run_in_child, handing the action's JSON-serialisable result back to the parent through a pipe."""
+    read_end, write_end = os.pipe()
+
+    def act_and_send() -> None:
+        with os.fdopen(write_end, "w") as pipe:
+            json.dump(action(), pipe)
+
+    run_in_child(act_and_send)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        return json.load(pipe)
+
+
+def run_in_child(action: Callable[[], object]) -> None:
+    """Run `action` in a forked child and exit with its code if it fails.
+
+    RocksDB starts a process-wide thread pool the first time a store is opened, and fork() does not
+    copy threads: a gunicorn worker forked from a process that opened an on-disk store hangs on its
+    first write. Opening and loading the store in a short-lived child keeps the server process clean.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = run_reporting_errors(action)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    if code != 0:
+        sys.exit(code if code > 0 else 70)

