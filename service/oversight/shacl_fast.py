@@ -57,17 +57,27 @@ class Check:
     path: str | None = None
 
 
-def validate_fast(store: Store, shapes: Graph, focus: Sequence | None = None) -> list[Result]:
-    checks = list(compile_shapes(shapes))
+def validate_fast(store: Store, shapes: Graph, focus: Sequence | None = None,
+                  checks: Sequence[Check] | None = None) -> list[Result]:
+    """Run the compiled checks (compile_shapes(shapes) unless given); `shapes` is only read."""
+    checks = list(compile_shapes(shapes)) if checks is None else checks
     doc_graphs = [g for g in store.named_graphs() if g.startswith(DOCUMENT_GRAPH_PREFIX)]
     closure = _subclass_closure(store)
     focus_values = None if focus is None else " ".join(_sparql_term(f) for f in focus)
+    per_shape: dict = {}  # incremental: each shape's own focus nodes among `focus` (most have none)
     seen: dict[tuple, Result] = {}
     for check in checks:
-        if focus_values == "":
-            break
-        query = check.query.replace("TARGET", _targets(check.shape, shapes, closure, doc_graphs, focus_values))
-        for row in store.query(query):
+        values = focus_values
+        if focus is not None:
+            if check.shape not in per_shape:
+                query = "SELECT ?this WHERE { %s }" % _targets(check.shape, shapes, closure, doc_graphs, focus_values)
+                per_shape[check.shape] = " ".join(f"<{row['this'].value}>" for row in _query(store, query)
+                                                  if isinstance(row["this"], ox.NamedNode))
+            values = per_shape[check.shape]
+            if not values:
+                continue
+        query = check.query.replace("TARGET", _targets(check.shape, shapes, closure, doc_graphs, values))
+        for row in _query(store, query):
             result = _result(check, row)
             seen.setdefault(result.key(), result)
     return list(seen.values())
@@ -77,14 +87,19 @@ def focus_nodes(store: Store, shapes: Graph, shape: URIRef) -> list:
     """The focus nodes of one node shape in `store` (the guard test: no shape may target nothing)."""
     doc_graphs = [g for g in store.named_graphs() if g.startswith(DOCUMENT_GRAPH_PREFIX)]
     query = "SELECT ?this WHERE { %s }" % _targets(shape, shapes, _subclass_closure(store), doc_graphs, None)
-    return [row["this"] for row in store.query(query)]
+    return [row["this"] for row in _query(store, query)]
+
+
+def _query(store: Store, sparql: str):
+    """Our own generated queries go straight to pyoxigraph, over the union of all graphs."""
+    return store.oxigraph.query(sparql, use_default_graph_as_union=True)
 
 
 # -- targets --------------------------------------------------------------------------------------
 def _subclass_closure(store: Store) -> dict[str, set[str]]:
     """Every class with all its subclasses (rdfs:subClassOf* in the data and the ontology)."""
     closure: dict[str, set[str]] = {}
-    rows = store.query("SELECT ?sub ?super WHERE { ?sub <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?super "
+    rows = _query(store, "SELECT ?sub ?super WHERE { ?sub <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?super "
                        "FILTER(isIRI(?super) && isIRI(?sub)) }")
     for row in rows:
         closure.setdefault(row["super"].value, set()).add(row["sub"].value)
