@@ -97,12 +97,23 @@ def _query(store: Store, sparql: str):
 
 # -- targets --------------------------------------------------------------------------------------
 def _subclass_closure(store: Store) -> dict[str, set[str]]:
-    """Every class with all its subclasses (rdfs:subClassOf* in the data and the ontology)."""
+    """Every class with all its subclasses (rdfs:subClassOf* in the data and the ontology), from the
+    direct rdfs:subClassOf edges: a zero-length path query would enumerate every node of the graph."""
+    parents: dict[str, set[str]] = {}
+    for row in _query(store, "SELECT DISTINCT ?sub ?super WHERE { ?sub <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?super "
+                             "FILTER(isIRI(?super) && isIRI(?sub)) }"):
+        parents.setdefault(row["sub"].value, set()).add(row["super"].value)
     closure: dict[str, set[str]] = {}
-    rows = _query(store, "SELECT ?sub ?super WHERE { ?sub <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?super "
-                       "FILTER(isIRI(?super) && isIRI(?sub)) }")
-    for row in rows:
-        closure.setdefault(row["super"].value, set()).add(row["sub"].value)
+    for cls in parents:
+        seen, todo = set(), [cls]
+        while todo:
+            current = todo.pop()
+            for parent in parents.get(current, ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        for ancestor in seen:
+            closure.setdefault(ancestor, set()).add(cls)
     return closure
 
 
