@@ -173,6 +173,8 @@ def test_check_catches_a_quote_not_at_its_offsets(store_dir: Path, tmp_path: Pat
     (("ingest", str(ARTICLE), "--kind", "memo"), "Invalid value for '--kind'"),
     (("ingest", str(ARTICLE), "--kind", "letter", "--published", "someday"), "cannot read 'someday' as a date"),
     (("ingest", "/nonexistent.txt", "--kind", "letter"), "does not exist"),
+    (("ingest", str(ARTICLE), "--kind", "letter", "--key", "Not A Key"), "a key is lower case words joined by hyphens"),
+    (("ingest", str(ARTICLE), "--kind", "letter", "--url", "not a url"), "not an http(s) IRI"),
     (("add", str(ARTICLE)), "give --store DIR, --data-dir DIR or --backend sparql"),
 ])
 def test_bad_input_is_one_clear_line(args: tuple[str, ...], message: str) -> None:
