@@ -34,6 +34,9 @@ def test_person_page(fixture_server) -> None:
 def test_document_page_lists_its_statements(fixture_server) -> None:
     doc = page(fixture_server, "/doc/document/fixture-news-2024-03-05").text
     assert "Statements reported in this document" in doc and "The force has made real progress." in doc
+    assert 'href="/text/fixture-news-2024-03-05"' in doc
+    text = page(fixture_server, "/text/fixture-news-2024-03-05")
+    assert text.status_code == 200 and "FIXTURE TEXT - NOT A REAL DOCUMENT" in text.text
 
 
 def test_search_finds_entities_and_statements(fixture_server) -> None:
