@@ -31,7 +31,7 @@ def test_access_log_is_json_with_query_hash_and_metrics_count_requests() -> None
     assert 'oversight_query_timeouts_total 0.0' in text
     assert 'oversight_http_request_duration_seconds_bucket{endpoint="/sparql",le="+Inf"} 2.0' in text
     assert f'oversight_data_info{{version="{ready["data_version"]}"}} 1.0' in text
-    lines = [json.loads(line) for line in srv.process.stderr.read().decode().splitlines() if line.startswith("{")]
+    lines = [json.loads(line) for line in srv.log().splitlines() if line.startswith("{")]
     get = next(e for e in lines if e["method"] == "GET" and e["path"] == "/sparql")
     assert get["status"] == 200 and get["duration_ms"] >= 0
     assert get["query_hash"] == hashlib.sha256(QUERY.encode()).hexdigest()[:16]
