@@ -50,12 +50,16 @@ class Server:
                 self.process.wait()
 
 
-def start_server(*args: str, env: dict[str, str] | None = None, timeout: float = 60.0) -> Server:
-    """Run `oversight serve ARGS` on a free loopback port and wait until it answers /healthz."""
+def start_server(*args: str, env: dict[str, str] | None = None, timeout: float = 60.0,
+                 access_log: Path | None = None) -> Server:
+    """Run `oversight serve ARGS` on a free loopback port and wait until it answers /healthz.
+
+    The access log (standard output) goes to `access_log`, or nowhere."""
     port = free_port()
     cmd = [sys.executable, "-m", "oversight", "serve", "--host", "127.0.0.1", "--port", str(port), *args]
+    stdout = access_log.open("wb") if access_log is not None else subprocess.DEVNULL
     log = tempfile.TemporaryFile()
-    process = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=log)
+    process = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=stdout, stderr=log)
     url = f"http://127.0.0.1:{port}"
     server = Server(url, process, log)
     deadline = time.monotonic() + timeout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import requests
 
@@ -12,8 +13,8 @@ from conftest import Server, start_server
 QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-def test_access_log_is_json_with_query_hash_and_metrics_count_requests() -> None:
-    srv = start_server()
+def test_access_log_is_json_with_query_hash_and_metrics_count_requests(tmp_path: Path) -> None:
+    srv = start_server(access_log=tmp_path / "access.log")
     try:
         assert requests.get(srv.url + "/sparql", params={"query": QUERY}, timeout=10).status_code == 200
         assert requests.post(srv.url + "/sparql", data={"query": "SELECT nonsense"}, timeout=10).status_code == 400
@@ -31,7 +32,7 @@ def test_access_log_is_json_with_query_hash_and_metrics_count_requests() -> None
     assert 'oversight_query_timeouts_total 0.0' in text
     assert 'oversight_http_request_duration_seconds_bucket{endpoint="/sparql",le="+Inf"} 2.0' in text
     assert f'oversight_data_info{{version="{ready["data_version"]}"}} 1.0' in text
-    lines = [json.loads(line) for line in srv.log().splitlines() if line.startswith("{")]
+    lines = [json.loads(line) for line in (tmp_path / "access.log").read_text().splitlines()]
     get = next(e for e in lines if e["method"] == "GET" and e["path"] == "/sparql")
     assert get["status"] == 200 and get["duration_ms"] >= 0
     assert get["query_hash"] == hashlib.sha256(QUERY.encode()).hexdigest()[:16]

@@ -145,3 +145,25 @@ def test_backend_option_errors(args, message):
 def test_unreachable_backend_is_a_one_line_error():
     done = run_cli("stats", "--backend", "sparql", "--query-url", f"http://127.0.0.1:{free_port()}/query")
     assert done.returncode == 2 and "cannot be reached" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_replicas_behind_a_cdn_agree_on_validators(oxigraph_server):
+    """Two stateless replicas over one store: same ETag for the same request (a CDN or a client can
+    revalidate against either), and Cache-Control lets the CDN keep responses for --shared-cache-s."""
+    replicas = [start_server("--backend", "sparql", "--query-url", oxigraph_server + "/query",
+                             "--shared-cache-s", "60") for _ in range(2)]
+    try:
+        query = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/oversight/def/oversight#Statement> }"}
+        host = {"Host": "oversight.example"}  # as a load balancer forwards it to every replica
+        answers = [requests.get(r.url + "/sparql", params=query, headers=host, timeout=30) for r in replicas]
+        assert all(a.status_code == 200 for a in answers)
+        assert answers[0].headers["ETag"] == answers[1].headers["ETag"]
+        assert answers[0].json() == answers[1].json()
+        cache_control = {d.strip() for d in answers[0].headers["Cache-Control"].split(",")}
+        assert {"public", "max-age=0", "s-maxage=60"} <= cache_control
+        again = requests.get(replicas[1].url + "/sparql", params=query, timeout=30,
+                             headers={**host, "If-None-Match": answers[0].headers["ETag"]})
+        assert again.status_code == 304
+    finally:
+        for r in replicas:
+            r.stop()

@@ -37,12 +37,14 @@ forked before the write are retired.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import queue
 import re
 import resource
 import signal
+import stat
 import threading
 import time
 import weakref
@@ -398,6 +400,7 @@ class _Pool:
         self._all: dict[int, _Child] = {}
         self._starting = 0
         self._cond = threading.Condition()
+        self._spawn_lock = threading.Lock()
         # When the pool goes (its store dropped, or the process exits), so do its processes.
         weakref.finalize(self, _stop_all, self._all, self.pid)
 
@@ -460,28 +463,24 @@ class _Pool:
         _stop(child)
 
     def _spawn(self) -> _Child:
-        ours, theirs = Pipe()
         # Fork only between writes, so that no store transaction is half-done in the child.
-        with getattr(self.store, "_lock", threading.Lock()):
+        with self._spawn_lock, getattr(self.store, "_lock", None) or contextlib.nullcontext():
+            ours, theirs = Pipe()
             version = self.store.version
-            with self._cond:
-                siblings = [c.conn for c in self._all.values()]
             pid = os.fork()
-        if pid == 0:  # the query process: never returns
-            status = 1
-            try:
-                ours.close()
-                for conn in siblings:  # so that each process sees EOF when the worker dies
-                    conn.close()
-                _serve_queries(theirs, self.store, self.settings)
-                status = 0
-            finally:
-                os._exit(status)
-        theirs.close()
-        child = _Child(pid, ours, version)
-        with self._cond:
-            self._all[pid] = child
-        return child
+            if pid == 0:  # the query process: never returns
+                status = 1
+                try:
+                    _close_inherited_sockets(keep=theirs.fileno())
+                    _serve_queries(theirs, self.store, self.settings)
+                    status = 0
+                finally:
+                    os._exit(status)
+            theirs.close()
+            child = _Child(pid, ours, version)
+            with self._cond:
+                self._all[pid] = child
+            return child
 
 
 def _stop(child: _Child) -> None:
@@ -500,6 +499,25 @@ def _stop_all(children: dict[int, _Child], owner: int) -> None:
 
 
 # -- inside a query process ---------------------------------------------------------------------
+def _close_inherited_sockets(keep: int) -> None:
+    """Close the worker's sockets and pipes (clients' connections, the listening socket, the other
+    query processes' pipes) so that none stays open because a query process holds a copy: a client
+    reading to EOF would wait, and a query process would not see its worker go. Files stay open (an
+    on-disk store reads through them)."""
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        return
+    for fd in fds:
+        if fd <= 2 or fd == keep:
+            continue
+        try:
+            if stat.S_ISSOCK(os.fstat(fd).st_mode) or stat.S_ISFIFO(os.fstat(fd).st_mode):
+                os.close(fd)
+        except OSError:
+            pass
+
+
 class _Capped(Exception):
     pass
 

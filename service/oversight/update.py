@@ -126,11 +126,13 @@ def _target_graph() -> str | None | Response:
 
 def _posted_triples(graph: str | None) -> list[ox.Triple] | Response:
     fmt = by_name(request.mimetype, GRAPH_FORMATS) if request.mimetype else None
-    if fmt is None or fmt.serializer.supports_datasets:
-        offered = ", ".join(f.media_type for f in GRAPH_FORMATS if not f.serializer.supports_datasets)
-        return plain(415, f"Send one graph as one of: {offered}")
+    if fmt is None:
+        return plain(415, f"Send the graph as one of: {', '.join(f.media_type for f in GRAPH_FORMATS)}")
     try:
-        return [q.triple for q in ox.parse(request.get_data(), format=fmt.serializer, base_iri=graph)]
+        quads = list(ox.parse(request.get_data(), format=fmt.serializer, base_iri=graph))
     except SyntaxError as err:
         # Also the answer to external XML entities and remote JSON-LD contexts, which the parser refuses.
         return plain(400, f"Malformed {fmt.name} data: {str(err).splitlines()[0]}")
+    if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
+        return plain(400, "The body names graphs of its own: send the triples of one graph")
+    return [q.triple for q in quads]

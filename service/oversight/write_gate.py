@@ -37,8 +37,7 @@ def gated_update(store: Store, update: str, validate: Validator) -> Report:
     the live store is unchanged in both cases.
     """
     with _gate:
-        scratch = Store()
-        scratch.oxigraph.extend(store.quads())
+        scratch = store.copy_in_memory()
         scratch.oxigraph.update(update)
         report = validate(scratch)
         if report.conforms:
