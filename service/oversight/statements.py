@@ -48,14 +48,6 @@ class StatementView:
 def query_params(args: Mapping[str, str]) -> dict[str, Any]:
     """The statements.rq parameters from request arguments (BadParameter for unusable dates)."""
     params: dict[str, Any] = {PARAM_NAMES.get(k, k): (args.get(k) or "").strip() for k in FILTERS}
-    # An IRI binds ?aboutParam itself (an indexed lookup); other text matches labels.
-    about = params.pop("about")
-    params["aboutText"] = about
-    if about.startswith(("http://", "https://")):
-        try:
-            params["about"], params["aboutText"] = ox.NamedNode(about), ""
-        except ValueError:
-            pass  # not a valid IRI: keep it as words
     start = named.date_param("from", args.get("from"), end=False)
     end = named.date_param("to", args.get("to"), end=True)
     if start > end:

@@ -110,8 +110,10 @@ def state(store: Store, force: str, day: date) -> dict:
 def timeline_index() -> str:
     store = current_app.extensions["oversight.store"]
     label = Labeller(store)
-    forces = [(term(r["force"], label), r["force"].value.rsplit("/", 1)[-1]) for r in named.run(store, "forces", {})]
-    return render_template("timeline_index.html", forces=forces)
+    today = date.today()
+    forces = [(term(r["force"], label), r["force"].value.rsplit("/", 1)[-1], state(store, r["force"].value, today))
+              for r in named.run(store, "forces", {})]
+    return render_template("timeline_index.html", forces=forces, today=today)
 
 
 @bp.get("/timeline/<slug>")
@@ -132,14 +134,37 @@ def timeline_page(slug: str) -> str | tuple[str, int]:
                            sparql=load_query("timeline"), state_sparql=load_query("state-on-date")), (400 if error else 200)
 
 
+def requested_force(store: Store) -> str:
+    """The `force` argument (IRI or slug) as a force IRI; BadParameter unless the graph has that force."""
+    given = (request.args.get("force") or "").strip()
+    force = given if given.startswith("http") else force_iri(given)
+    if not given or not known_force(store, force):
+        raise named.BadParameter("'force' must name a police force in the graph (IRI or slug)")
+    return force
+
+
+@bp.get("/api/timeline")
+def api_timeline() -> Response:
+    """`?force=IRI-or-slug[&format=csv]`: the rows of timeline.rq (kind, item, start, end, date as given…)."""
+    store = current_app.extensions["oversight.store"]
+    fmt = request.args.get("format", "json")
+    try:
+        force = requested_force(store)
+        if fmt not in ("json", "csv"):
+            raise named.BadParameter("'format' must be json or csv")
+    except named.BadParameter as err:
+        return Response(f"{err}\n", status=400, mimetype="text/plain")
+    return named.api_response(named.run(store, "timeline", {"force": ox.NamedNode(force)}), fmt, query_name="timeline")
+
+
 @bp.get("/api/state")
 def api_state() -> Response:
     """`?force=IRI-or-slug&date=YYYY-MM-DD`: phase, open causes of concern, open recommendations."""
     store = current_app.extensions["oversight.store"]
-    given = (request.args.get("force") or "").strip()
-    force = given if given.startswith("http") else force_iri(given)
-    if not given or not known_force(store, force):
-        return Response("'force' must name a police force in the graph (IRI or slug)\n", status=400, mimetype="text/plain")
+    try:
+        force = requested_force(store)
+    except named.BadParameter as err:
+        return Response(f"{err}\n", status=400, mimetype="text/plain")
     try:
         day = parse_day(request.args.get("date"))
     except named.BadParameter as err:
