@@ -13,7 +13,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from . import named, statements_index, urls
 from .namespaces import ID, OG
-from .present import Labeller, Term, term
+from .present import Labeller, Term, readable_dating, term
 from .queries import load_query
 from .store import Store
 
@@ -74,19 +74,13 @@ def passage_path(source: ox.NamedNode | None, start, end) -> str | None:
     return f"/text/{key}?start={start.value}&end={end.value}#passage"
 
 
-def between(earliest: ox.Literal, latest: ox.Literal, label: Labeller) -> str:
-    """A date the source only bounds: "between 1 July and 18 September 2024" (as bounds, not a day)."""
-    first, last = term(earliest, label).text, term(latest, label).text
-    return first if first == last else f"between {first} and {last}"
-
-
 def views(rows: list[named.Row], label: Labeller) -> list[StatementView]:
     """Rows grouped into statements, each with every passage that reports it."""
     grouped: dict[ox.NamedNode, StatementView] = {}
     for row in rows:
         view = grouped.get(row["statement"])
         if view is None:
-            when = term(row["date"], label).text if row.get("date") else between(row["earliest"], row["latest"], label)
+            when = readable_dating(row.get("date"), row["earliest"], row["latest"])
             view = grouped[row["statement"]] = StatementView(
                 term(row["statement"], label), term(row["speaker"], label),
                 term(row["post"], label) if row.get("post") else None,

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from . import named, urls
 from .namespaces import ID
-from .present import Labeller, Term, readable_date, term
+from .present import Labeller, Term, readable_date, readable_dating, term
 from .queries import load_query
 from .store import Store
 
@@ -63,12 +63,12 @@ def layout(rows: list[named.Row], label: Labeller, day: date | None = None) -> d
     finding_lane: dict[ox.NamedNode, int] = {}
     opened: dict[ox.NamedNode, date] = {}
     closed: dict[ox.NamedNode, date] = {}
+    closed_when: dict[ox.NamedNode, str] = {}
     marks: list[Mark] = []
     for r in rows:
         kind, item, start = r["kind"].value, r["item"], date.fromisoformat(r["start"].value)
         end = date.fromisoformat(r["end"].value) if r.get("end") else None
-        given = r.get("asGiven") if r.get("asGiven") is not None else r["start"]
-        when = readable_date(given) or given.value
+        when = readable_dating(r.get("asGiven"), r["start"], r.get("latest"), r.get("givenEnd"))
         if kind == "period":
             phase = label(r["phase"].value)
             marks.append(Mark(0, x(start), x(end or last), f"{phase} from {when}", urls.href(item.value),
@@ -79,6 +79,8 @@ def layout(rows: list[named.Row], label: Labeller, day: date | None = None) -> d
                 finding_lane[finding] = len(lanes)
                 lanes.append(label(finding.value))
             (opened if kind == "opened" else closed)[finding] = start
+            if kind == "closed":
+                closed_when[finding] = when
         else:
             lane = {"transition": 0, "inspection": 1, "document": 2, "statement": 3}[kind]
             marks.append(Mark(lane, x(start), x(end) if end and end > start else None,
@@ -86,7 +88,7 @@ def layout(rows: list[named.Row], label: Labeller, day: date | None = None) -> d
     for finding, lane in finding_lane.items():
         begin = opened.get(finding, first)
         stop = closed.get(finding)
-        status = f"closed {readable_date(named.date_literal(stop))}" if stop else "open"
+        status = f"closed {closed_when[finding]}" if stop else "open"
         marks.append(Mark(lane, x(begin), x(stop or last), f"{label(finding.value)}: {status}",
                           urls.href(finding.value), "finding closed" if stop else "finding open",
                           readable_date(named.date_literal(begin)) or ""))
