@@ -63,20 +63,18 @@ def validate_fast(store: Store, shapes: Graph, focus: Sequence | None = None,
     checks = list(compile_shapes(shapes)) if checks is None else checks
     doc_graphs = [g for g in store.named_graphs() if g.startswith(DOCUMENT_GRAPH_PREFIX)]
     closure = _subclass_closure(store)
-    focus_values = None if focus is None else " ".join(_sparql_term(f) for f in focus)
     per_shape: dict = {}  # incremental: each shape's own focus nodes among `focus` (most have none)
     seen: dict[tuple, Result] = {}
     for check in checks:
-        values = focus_values
-        if focus is not None:
+        if focus is None:
+            target = _targets(check.shape, shapes, closure, doc_graphs, None)
+        else:
             if check.shape not in per_shape:
-                query = "SELECT ?this WHERE { %s }" % _targets(check.shape, shapes, closure, doc_graphs, focus_values)
-                per_shape[check.shape] = " ".join(f"<{row['this'].value}>" for row in _query(store, query)
-                                                  if isinstance(row["this"], ox.NamedNode))
-            values = per_shape[check.shape]
-            if not values:
+                per_shape[check.shape] = _focus_targeted(store, shapes, check.shape, focus, closure, doc_graphs)
+            if not per_shape[check.shape]:
                 continue
-        query = check.query.replace("TARGET", _targets(check.shape, shapes, closure, doc_graphs, values))
+            target = "VALUES ?this { %s }" % " ".join(f"<{n}>" for n in per_shape[check.shape])
+        query = check.query.replace("TARGET", target)
         for row in _query(store, query):
             result = _result(check, row)
             seen.setdefault(result.key(), result)
@@ -88,6 +86,24 @@ def focus_nodes(store: Store, shapes: Graph, shape: URIRef) -> list:
     doc_graphs = [g for g in store.named_graphs() if g.startswith(DOCUMENT_GRAPH_PREFIX)]
     query = "SELECT ?this WHERE { %s }" % _targets(shape, shapes, _subclass_closure(store), doc_graphs, None)
     return [row["this"] for row in _query(store, query)]
+
+
+def _focus_targeted(store: Store, shapes: Graph, shape, focus: Sequence, closure: dict[str, set[str]],
+                    doc_graphs: list[str]) -> list[str]:
+    """Which of the (few) `focus` nodes `shape` targets, looked up node by node in the indexes."""
+    found, doc_graph_set = [], set(doc_graphs)
+    for node in focus:
+        subject = ox.NamedNode(str(node))
+        types = {q.object.value for q in store.oxigraph.quads_for_pattern(subject, ox.NamedNode(str(RDF.type)), None, None)}
+        for cls in shapes.objects(shape, SH.targetClass):
+            if (cls == OGSH.DocumentGraph and str(node) in doc_graph_set) or types & (closure.get(str(cls), set()) | {str(cls)}):
+                found.append(str(node))
+                break
+        else:
+            if any(next(store.oxigraph.quads_for_pattern(subject, ox.NamedNode(str(p)), None, None), None) is not None
+                   for p in shapes.objects(shape, SH.targetSubjectsOf)):
+                found.append(str(node))
+    return found
 
 
 def _query(store: Store, sparql: str):
