@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+from werkzeug.exceptions import NotFound
 
 from .store import Store
 
@@ -34,7 +35,10 @@ class Description:
 
 
 def describe(store: Store, iri: str, *, inverse: bool = True) -> Description:
-    subject = ox.NamedNode(iri)
+    try:
+        subject = ox.NamedNode(iri)
+    except ValueError:  # an address no IRI can have (found by the fuzz test): nothing lives there
+        raise NotFound("Nothing in the graph has this address.") from None
     desc = Description(subject, forward=closure(store, [subject]))
     if inverse:
         desc.inverse = [
