@@ -41,3 +41,8 @@ clean:
 .PHONY: bench-executor
 bench-executor: $(STAMP)
 	$(BIN)/python bench/executor_overhead.py
+
+# Latency of the linked-data pages (resource pages, statements, timelines, VoID, dumps) on the seed graph.
+.PHONY: bench-pages
+bench-pages: $(STAMP)
+	$(BIN)/python bench/pages.py

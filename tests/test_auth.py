@@ -110,7 +110,7 @@ def test_the_token_never_reaches_the_log(tmp_path: Path) -> None:
             requests.get(srv.url + "/sparql", params={"query": "ASK {}"}, headers={"Authorization": f"Bearer {auth}"}, timeout=10)
     finally:
         srv.stop()
-    log = (tmp_path / "access.log").read_text() + srv.process.stderr.read().decode()
+    log = (tmp_path / "access.log").read_text() + srv.log()
     assert log.count('"path": "/update"') == 2  # the requests were logged...
     assert TOKEN not in log  # ...without the token
 

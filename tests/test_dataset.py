@@ -43,9 +43,13 @@ def test_void_describes_the_dataset(fixture_server) -> None:
         assert requests.get(str(url), timeout=10).status_code == 200
 
 
-def test_void_as_html(fixture_server) -> None:
-    page = requests.get(f"{fixture_server.url}/.well-known/void", headers={"Accept": "text/html"}, timeout=10)
+def test_void_as_html_for_browsers_and_turtle_for_programs(fixture_server) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    page = requests.get(f"{fixture_server.url}/.well-known/void", headers={"Accept": browser}, timeout=10)
     assert page.status_code == 200 and "About the data" in page.text and "triples" in page.text
+    for accept in ("*/*", ""):
+        machine = requests.get(f"{fixture_server.url}/.well-known/void", headers={"Accept": accept}, timeout=10)
+        assert machine.headers["Content-Type"].startswith("text/turtle")
 
 
 @pytest.mark.parametrize("ext,media,parser", [("trig", "application/trig", "trig"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,6 +15,7 @@ import pytest
 import requests
 
 from conftest import REPO, run_cli, start_server
+from test_remote_backend import OXIGRAPH, oxigraph_server  # noqa: F401 - the fixture, shared
 
 FIXTURES = REPO / "tests" / "fixtures" / "ingest"
 ARTICLE = FIXTURES / "northmoor-article.txt"
@@ -122,7 +124,7 @@ def test_ingest_check_add_then_who_said_what(store_dir: Path, tmp_path: Path) ->
 
     before = count_quads(store_dir)
     refused = run_cli("add", str(draft), "--store", str(store_dir))
-    assert refused.returncode == 1 and "was not added: the store is unchanged" in refused.stderr
+    assert refused.returncode == 1 and f"was not added: {store_dir} is unchanged" in refused.stderr
     assert count_quads(store_dir) == before
 
     assert confirm_everything(draft) > 0
@@ -168,7 +170,7 @@ def test_check_catches_a_quote_not_at_its_offsets(store_dir: Path, tmp_path: Pat
     (("ingest", str(ARTICLE), "--kind", "memo"), "Invalid value for '--kind'"),
     (("ingest", str(ARTICLE), "--kind", "letter", "--published", "someday"), "cannot read 'someday' as a date"),
     (("ingest", "/nonexistent.txt", "--kind", "letter"), "does not exist"),
-    (("add", str(ARTICLE)), "give --store DIR"),
+    (("add", str(ARTICLE)), "give --store DIR, --data-dir DIR or --backend sparql"),
 ])
 def test_bad_input_is_one_clear_line(args: tuple[str, ...], message: str) -> None:
     done = run_cli(*args)
@@ -189,3 +191,53 @@ def test_not_utf8_and_not_turtle(tmp_path: Path) -> None:
     orphan.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n")
     done = run_cli("ingest", "--check", str(orphan))
     assert done.returncode == 2 and "exactly one document graph" in done.stderr
+
+
+@needs_shapes_gate
+def test_add_into_a_graph_data_directory(tmp_path: Path) -> None:
+    """A curator adding to the repository: add --data-dir writes documents/KEY.ttl and texts/KEY.txt,
+    and the loader then serves the new document with its text."""
+    data = tmp_path / "graph_data"
+    for part in ("documents", "texts"):
+        shutil.copytree(REPO / "graph_data" / part, data / part)
+    # The fixture's people and posts, as a curator would first add them to reference.ttl.
+    data.joinpath("reference.ttl").write_text((REPO / "graph_data" / "reference.ttl").read_text(encoding="utf-8")
+                                              + (FIXTURES / "fixture-reference.ttl").read_text(encoding="utf-8"), encoding="utf-8")
+    env = {"OVERSIGHT_DATA_DIR": str(data)}
+    draft = tmp_path / "northmoor.ttl"
+    assert run_cli("ingest", str(ARTICLE), "--kind", "news-article", "--key", "northmoor-courier-article-2025-03-12-northmoor-engage",
+                   "-o", str(draft), env=env).returncode == 0
+    refused = run_cli("add", str(draft), "--data-dir", str(data), env=env)
+    assert refused.returncode == 1 and f"was not added: {data} is unchanged" in refused.stderr
+    assert not (data / "texts" / "northmoor-courier-article-2025-03-12-northmoor-engage.txt").exists()
+    confirm_everything(draft)
+    added = run_cli("add", str(draft), "--data-dir", str(data), env=env)
+    assert added.returncode == 0, added.stderr
+    text = data / "texts" / "northmoor-courier-article-2025-03-12-northmoor-engage.txt"
+    assert text.read_bytes() == ARTICLE.read_bytes()
+    assert "og:content" not in (data / "documents" / "northmoor-courier-article-2025-03-12-northmoor-engage.ttl").read_text(encoding="utf-8")
+    answer = run_cli("query", "--format", "csv", WHO_SAID_WHAT, env=env)
+    assert answer.returncode == 0, answer.stderr
+    assert "Priya Nandra" in answer.stdout and "Residents deserve to know" in answer.stdout
+    again = run_cli("add", str(draft), "--data-dir", str(data), env=env)
+    assert again.returncode == 1 and "already has" in again.stderr
+
+
+@needs_shapes_gate
+@pytest.mark.skipif(OXIGRAPH is None, reason="the oxigraph server (PyPI `oxigraph`, test extra) is not installed")
+def test_add_to_a_remote_sparql_store(oxigraph_server: str, tmp_path: Path) -> None:
+    """--backend sparql: the draft is checked against the remote graph and added with one INSERT DATA."""
+    remote = ("--backend", "sparql", "--query-url", oxigraph_server + "/query", "--update-url", oxigraph_server + "/update")
+    draft = tmp_path / "northmoor.ttl"
+    done = run_cli("ingest", str(ARTICLE), "--kind", "news-article", "--publisher", "Northmoor Courier", *remote, "-o", str(draft))
+    assert done.returncode == 0, done.stderr
+    # The remote graph has no Northmoor people: the speakers are drafted as new people to confirm.
+    assert "<https://w3id.org/oversight/id/person/daniel-okoro>" in draft.read_text(encoding="utf-8")
+    confirm_everything(draft)
+    added = run_cli("add", str(draft), *remote)
+    assert added.returncode == 0, added.stderr
+    rows = requests.post(oxigraph_server + "/query", data={"query": WHO_SAID_WHAT},
+                         headers={"Accept": "application/sparql-results+json"}, timeout=30).json()["results"]["bindings"]
+    assert any(r["speaker"]["value"] == "Helen Marsh" and r["text"]["value"].startswith("We move forces") for r in rows)
+    again = run_cli("add", str(draft), *remote)
+    assert again.returncode == 1 and "already has" in again.stderr

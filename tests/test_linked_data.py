@@ -154,3 +154,21 @@ def test_public_base_setting_maps_urls(tmp_path) -> None:
         assert has(parse(doc.text, "turtle"), (URIRef(f"{BASE}/id/force/fixture-force"), rdflib.RDF.type, OG.PoliceForce))
     finally:
         srv.stop()
+
+
+def test_documents_answer_conditional_gets(fixture_server) -> None:
+    url = f"{fixture_server.url}/doc/person/alex-example"
+    first = get(url, Accept="text/turtle")
+    etag = first.headers["ETag"]
+    assert get(url, Accept="text/turtle", **{"If-None-Match": etag}).status_code == 304
+    # Another representation has another tag: the Turtle's tag does not validate the HTML.
+    html = get(url, Accept="text/html", **{"If-None-Match": etag})
+    assert html.status_code == 200 and html.headers["ETag"] != etag
+
+
+@pytest.mark.parametrize("prefix", ["/id/person/", "/doc/person/", "/data/document/", "/text/", "/timeline/"])
+@pytest.mark.parametrize("name", ["%3Cscript%3E", "a%20b", "a%22b", "%7Bx%7D", "a%5Cb", "..%2F..", "%00"])
+def test_paths_that_make_no_iri_are_404(fixture_server, prefix: str, name: str) -> None:
+    response = get(fixture_server.url + prefix + name, Accept="text/html")
+    assert response.status_code == 404
+    assert "<script>" not in response.text

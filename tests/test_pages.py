@@ -34,6 +34,9 @@ def test_person_page(fixture_server) -> None:
 def test_document_page_lists_its_statements(fixture_server) -> None:
     doc = page(fixture_server, "/doc/document/fixture-news-2024-03-05").text
     assert "Statements reported in this document" in doc and "The force has made real progress." in doc
+    assert 'href="/text/fixture-news-2024-03-05"' in doc
+    text = page(fixture_server, "/text/fixture-news-2024-03-05")
+    assert text.status_code == 200 and "FIXTURE TEXT - NOT A REAL DOCUMENT" in text.text
 
 
 def test_search_finds_entities_and_statements(fixture_server) -> None:
@@ -76,3 +79,24 @@ def test_security_headers(fixture_server, path: str) -> None:
     assert "default-src 'none'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_home_says_when_data_is_served_despite_failing_validation() -> None:
+    # The validation step (validation.py) leaves its Report in app.extensions["oversight.validation"].
+    from rdflib import URIRef
+    from rdflib.namespace import SH
+
+    from conftest import FIXTURE_DATA
+    from oversight.app import create_app
+    from oversight.config import Settings
+    from oversight.shacl_report import Report, Result
+
+    app = create_app(Settings(data_dir=FIXTURE_DATA))
+    client = app.test_client()
+    assert "does not pass validation" not in client.get("/").get_data(as_text=True)
+    bad = Result(URIRef("https://w3id.org/oversight/id/person/alex-example"), URIRef("urn:shape"), SH.Violation,
+                 SH.MinCountConstraintComponent, "missing")
+    app.extensions["oversight.validation"] = Report([bad])
+    assert "does not pass validation (1 violations)" in client.get("/").get_data(as_text=True)
+    app.extensions["oversight.validation"] = Report([])
+    assert "does not pass validation" not in client.get("/").get_data(as_text=True)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,7 +18,10 @@ import pytest
 import requests
 
 import test_competency_questions as cq
-from conftest import REPO, Server, free_port, run_cli, start_server
+import test_pages
+import test_statements_api
+import test_timeline
+from conftest import FIXTURE_DATA, REPO, Server, free_port, run_cli, start_server
 from oversight.loader import archived_text_quads, seed_sources
 from oversight.remote import SERVICE_GRAPH, RemoteStore
 
@@ -25,14 +29,13 @@ OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or sh
 pytestmark = pytest.mark.skipif(OXIGRAPH is None, reason="the oxigraph server (PyPI `oxigraph`, test extra) is not installed")
 
 
-@pytest.fixture(scope="module")
-def oxigraph_server(tmp_path_factory) -> Iterator[str]:
+@contextmanager
+def oxigraph_holding(data_dir: Path, location: Path) -> Iterator[str]:
     """An Oxigraph server on a free loopback port, its default graph the union of its named graphs,
-    holding the seed graph loaded through the Graph Store Protocol."""
+    holding the graph_data layout at `data_dir` loaded through the Graph Store Protocol."""
     port = free_port()
-    process = subprocess.Popen([OXIGRAPH, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
-                                "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen([OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                                "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -41,17 +44,23 @@ def oxigraph_server(tmp_path_factory) -> Iterator[str]:
                     break
             except requests.ConnectionError:
                 time.sleep(0.05)
-        for source in seed_sources(REPO / "ontology", REPO / "graph_data"):
+        for source in seed_sources(REPO / "ontology", data_dir):
             response = requests.post(url + "/store", params={"graph": source.graph}, data=source.path.read_bytes(),
                                      headers={"Content-Type": "text/turtle"}, timeout=30)
             assert response.status_code in (200, 201, 204), response.text
-        texts = ox.serialize(archived_text_quads(REPO / "graph_data"), format=ox.RdfFormat.N_QUADS)
+        texts = ox.serialize(archived_text_quads(data_dir), format=ox.RdfFormat.N_QUADS)
         response = requests.post(url + "/store", data=texts, headers={"Content-Type": "application/n-quads"}, timeout=30)
         assert response.status_code in (200, 201, 204), response.text
         yield url
     finally:
         os.kill(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory) -> Iterator[str]:
+    with oxigraph_holding(REPO / "graph_data", tmp_path_factory.mktemp("oxigraph")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +72,20 @@ def server(oxigraph_server) -> Iterator[Server]:
     srv.stop()
 
 
-# The competency-question tests, unchanged, collected here again so they run on this backend.
-globals().update({name: test for name, test in vars(cq).items() if name.startswith("test_cq")})
+@pytest.fixture(scope="module")
+def fixture_server(tmp_path_factory) -> Iterator[Server]:
+    """The same over the invented fixture dataset, for the pages, statements API and timeline tests."""
+    with oxigraph_holding(FIXTURE_DATA, tmp_path_factory.mktemp("oxigraph-fixture")) as url:
+        srv = start_server("--backend", "sparql", "--query-url", url + "/query")
+        yield srv
+        srv.stop()
+
+
+# The competency-question, pages, statements API and timeline tests, unchanged, collected here
+# again so that they run on this backend (the fixtures above replace the embedded-store servers).
+for _module in (cq, test_pages, test_statements_api, test_timeline):
+    globals().update({name: test for name, test in vars(_module).items()
+                      if name.startswith("test_") and name != "test_every_competency_question_has_a_commented_query"})
 
 
 def test_same_quads_as_the_embedded_store(server, oxigraph_server, tmp_path):
@@ -124,3 +145,25 @@ def test_backend_option_errors(args, message):
 def test_unreachable_backend_is_a_one_line_error():
     done = run_cli("stats", "--backend", "sparql", "--query-url", f"http://127.0.0.1:{free_port()}/query")
     assert done.returncode == 2 and "cannot be reached" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_replicas_behind_a_cdn_agree_on_validators(oxigraph_server):
+    """Two stateless replicas over one store: same ETag for the same request (a CDN or a client can
+    revalidate against either), and Cache-Control lets the CDN keep responses for --shared-cache-s."""
+    replicas = [start_server("--backend", "sparql", "--query-url", oxigraph_server + "/query",
+                             "--shared-cache-s", "60") for _ in range(2)]
+    try:
+        query = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/oversight/def/oversight#Statement> }"}
+        host = {"Host": "oversight.example"}  # as a load balancer forwards it to every replica
+        answers = [requests.get(r.url + "/sparql", params=query, headers=host, timeout=30) for r in replicas]
+        assert all(a.status_code == 200 for a in answers)
+        assert answers[0].headers["ETag"] == answers[1].headers["ETag"]
+        assert answers[0].json() == answers[1].json()
+        cache_control = {d.strip() for d in answers[0].headers["Cache-Control"].split(",")}
+        assert {"public", "max-age=0", "s-maxage=60"} <= cache_control
+        again = requests.get(replicas[1].url + "/sparql", params=query, timeout=30,
+                             headers={**host, "If-None-Match": answers[0].headers["ETag"]})
+        assert again.status_code == 304
+    finally:
+        for r in replicas:
+            r.stop()

@@ -34,6 +34,8 @@ class Settings:
     backend: str = "oxigraph"
     query_url: str | None = None
     update_url: str | None = None
+    # Seconds shared caches (a CDN) may serve a response without revalidating; 0: always revalidate.
+    shared_cache_s: int = 0
     # Other RDF files to serve instead of the seed graph (`serve --data/--graph`).
     sources: list[RdfSource] = field(default_factory=list)
     # Public URL prefix of this deployment (e.g. https://example.org); None: the request's own host.

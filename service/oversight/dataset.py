@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from typing import Callable
 
 from . import named, urls
-from .conditional import etag_for, not_modified, stamp
+from .conditional import cached_response
 from .formats import DATASET_FORMATS, GRAPH_FORMATS, HTML, Format, by_name, negotiate
 from .namespaces import DATA_BASE, PREFIXES
 from .present import Labeller, property_rows
@@ -35,12 +35,9 @@ N = ox.NamedNode
 
 
 def cacheable(store: Store, tag: str, make: Callable[[], Response]) -> Response:
-    """ETag and Last-Modified from the data version; 304 (without building the body) when the
-    client's copy is current."""
-    etag = etag_for(store, urls.public_base(), tag)
-    if cached := not_modified(request, store, etag):
-        return cached
-    return stamp(make(), store, etag)
+    """ETag and Last-Modified from the data version (and this deployment's base, which the links
+    in the body use); 304 without building the body when the client's copy is current."""
+    return cached_response(request, store, (urls.public_base(), tag), make)
 
 
 def dump_bytes(store: Store, fmt: Format) -> bytes:
@@ -127,7 +124,7 @@ def description(store: Store) -> list[ox.Triple]:
 @bp.get("/.well-known/void")
 def void() -> Response:
     store = current_app.extensions["oversight.store"]
-    offered = (HTML, *GRAPH_FORMATS)
+    offered = (*GRAPH_FORMATS, HTML)  # machines (*/* or no Accept) get Turtle; browsers name text/html
     fmt = negotiate(request.accept_mimetypes, offered, request.args.get("format"))
     if fmt is None:
         return Response("No acceptable format\n", status=406, mimetype="text/plain")

@@ -35,11 +35,16 @@ class Description:
 
 
 def describe(store: Store, iri: str, *, inverse: bool = True) -> Description:
+    """The description of `iri`; hash IRIs it links to (`{iri}#from`) are described with it, since
+    their IRI resolves to this same document."""
     try:
         subject = ox.NamedNode(iri)
     except ValueError:  # an address no IRI can have (found by the fuzz test): nothing lives there
         raise NotFound("Nothing in the graph has this address.") from None
-    desc = Description(subject, forward=closure(store, [subject]))
+    forward = closure(store, [subject])
+    hashed = list(dict.fromkeys(q.object for q in forward
+                                if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(iri + "#")))
+    desc = Description(subject, forward=forward + (closure(store, hashed) if hashed else []))
     if inverse:
         desc.inverse = [
             q for q in store.oxigraph.quads_for_pattern(None, None, subject, None)

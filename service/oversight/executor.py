@@ -37,12 +37,14 @@ forked before the write are retired.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import queue
 import re
 import resource
 import signal
+import stat
 import threading
 import time
 import weakref
@@ -183,23 +185,28 @@ _registry_lock = threading.Lock()
 
 
 # -- checks before evaluation ---------------------------------------------------------------
-# Strings, IRIs and comments are skipped so that brackets inside them do not count.
+# Strings, IRIs and comments are skipped so that brackets inside them do not count. An unterminated
+# string runs to the end of its line (or of the query), and the loops are possessive, so that every
+# match succeeds at once: the scan stays linear in the query's length, whatever a client sends.
 _TOKENS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*|[{(\[]|[})\]]',
+    r'"""(?:[^"\\]|\\.|\\\Z|"(?!""))*+(?:"""|\Z)' r"|'''(?:[^'\\]|\\.|\\\Z|'(?!''))*+(?:'''|\Z)"
+    r'|"(?:[^"\\\n]|\\.|\\\Z)*+(?:"|(?=\n)|\Z)' r"|'(?:[^'\\\n]|\\.|\\\Z)*+(?:'|(?=\n)|\Z)"
+    r'|<[^<>"{}|^`\\\x00-\x20]*+>|#[^\n]*+|[{(\[]|[})\]]',
     re.S,
 )
 
 
-def nesting_depth(query: str) -> int:
-    """The deepest nesting of {}, () and [] in `query`, outside strings, IRIs and comments."""
+def nesting_depth(query: str, stop_above: int | None = None) -> int:
+    """The deepest nesting of {}, () and [] in `query`, outside strings, IRIs and comments
+    (the scan stops once it is deeper than `stop_above`)."""
     depth = deepest = 0
     for match in _TOKENS.finditer(query):
         token = match.group()
         if token in "{([":
             depth += 1
             deepest = max(deepest, depth)
+            if stop_above is not None and deepest > stop_above:
+                break
         elif token in "})]":
             depth -= 1
     return deepest
@@ -209,9 +216,9 @@ def check_query(query: str, settings: Settings) -> None:
     size = len(query.encode("utf-8", "surrogatepass"))
     if size > settings.max_query_bytes:
         raise QueryRejected(f"query is {size} bytes long; the limit is {settings.max_query_bytes}")
-    depth = nesting_depth(query)
-    if depth > settings.max_nesting_depth:
-        raise QueryRejected(f"query nests {depth} levels deep; the limit is {settings.max_nesting_depth}")
+    if nesting_depth(query, settings.max_nesting_depth) > settings.max_nesting_depth:
+        raise QueryRejected(f"query nests deeper than {settings.max_nesting_depth} levels (brackets, braces "
+                            "and parentheses); that is the limit")
 
 
 # -- the executor: checks, cache, pool --------------------------------------------------------
@@ -224,6 +231,7 @@ class Executor:
 
     def evaluate(self, query: str, dataset: Dataset = Dataset(), timeout_s: float | None = None) -> Evaluation:
         check_query(query, self.settings)
+        self.cache.advance(self.store.version)
         key = (self.store.version, query, dataset.key())
         hit = self.cache.get(key)
         if hit is not None:
@@ -245,7 +253,7 @@ class Executor:
 
 
 class ResultCache:
-    """A thread-safe LRU of results bounded by bytes; entries of an older data version are dropped."""
+    """A thread-safe LRU of results bounded by bytes, holding one data version at a time."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes, self.max_entry = max_bytes, max_bytes // 8
@@ -262,14 +270,22 @@ class ResultCache:
             self._entries.move_to_end(key)
             return entry[0]
 
+    def advance(self, version: str) -> None:
+        """The data is now at `version`: every entry of another version goes."""
+        if version != self._version:
+            with self._lock:
+                if version != self._version:
+                    self._entries.clear()
+                    self._size, self._version = 0, version
+
     def put(self, key: tuple, value: object, size: int | None = None) -> None:
+        """Keep `value` under `key` (whose first item is its data version, ignored unless current)."""
         size = len(value) if size is None else size  # type: ignore[arg-type]
         if size > self.max_entry:
             return
         with self._lock:
-            if key[0] != self._version:  # a new data version: nothing older is valid
-                self._entries.clear()
-                self._size, self._version = 0, key[0]
+            if key[0] != self._version:  # evaluated before a write: already out of date
+                return
             old = self._entries.pop(key, None)
             self._size += size - (old[1] if old else 0)
             self._entries[key] = (value, size)
@@ -384,6 +400,9 @@ class _Pool:
         self._all: dict[int, _Child] = {}
         self._starting = 0
         self._cond = threading.Condition()
+        self._spawn_lock = threading.Lock()
+        # When the pool goes (its store dropped, or the process exits), so do its processes.
+        weakref.finalize(self, _stop_all, self._all, self.pid)
 
     def run(self, query: str, dataset: Dataset, timeout_s: float) -> tuple[str, tuple]:
         deadline = time.monotonic() + timeout_s
@@ -441,39 +460,64 @@ class _Pool:
 
     def _kill(self, child: _Child) -> None:
         self._all.pop(child.pid, None)
-        try:
-            os.kill(child.pid, signal.SIGKILL)
-            os.waitpid(child.pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
-        child.conn.close()
+        _stop(child)
 
     def _spawn(self) -> _Child:
-        ours, theirs = Pipe()
         # Fork only between writes, so that no store transaction is half-done in the child.
-        with getattr(self.store, "_lock", threading.Lock()):
+        with self._spawn_lock, getattr(self.store, "_lock", None) or contextlib.nullcontext():
+            ours, theirs = Pipe()
             version = self.store.version
-            with self._cond:
-                siblings = [c.conn for c in self._all.values()]
             pid = os.fork()
-        if pid == 0:  # the query process: never returns
-            status = 1
-            try:
-                ours.close()
-                for conn in siblings:  # so that each process sees EOF when the worker dies
-                    conn.close()
-                _serve_queries(theirs, self.store, self.settings)
-                status = 0
-            finally:
-                os._exit(status)
-        theirs.close()
-        child = _Child(pid, ours, version)
-        with self._cond:
-            self._all[pid] = child
-        return child
+            if pid == 0:  # the query process: never returns
+                status = 1
+                try:
+                    _close_inherited_sockets(keep=theirs.fileno())
+                    _serve_queries(theirs, self.store, self.settings)
+                    status = 0
+                finally:
+                    os._exit(status)
+            theirs.close()
+            child = _Child(pid, ours, version)
+            with self._cond:
+                self._all[pid] = child
+            return child
+
+
+def _stop(child: _Child) -> None:
+    try:
+        os.kill(child.pid, signal.SIGKILL)
+        os.waitpid(child.pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
+    child.conn.close()
+
+
+def _stop_all(children: dict[int, _Child], owner: int) -> None:
+    if os.getpid() == owner:
+        for child in list(children.values()):
+            _stop(child)
 
 
 # -- inside a query process ---------------------------------------------------------------------
+def _close_inherited_sockets(keep: int) -> None:
+    """Close the worker's sockets and pipes (clients' connections, the listening socket, the other
+    query processes' pipes) so that none stays open because a query process holds a copy: a client
+    reading to EOF would wait, and a query process would not see its worker go. Files stay open (an
+    on-disk store reads through them)."""
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        return
+    for fd in fds:
+        if fd <= 2 or fd == keep:
+            continue
+        try:
+            if stat.S_ISSOCK(os.fstat(fd).st_mode) or stat.S_ISFIFO(os.fstat(fd).st_mode):
+                os.close(fd)
+        except OSError:
+            pass
+
+
 class _Capped(Exception):
     pass
 

@@ -230,7 +230,7 @@ class ForceState:
     phase: str = "scan"
     period: ox.NamedNode | None = None
     open_causes: list[Cause] = field(default_factory=list)
-    last_release_statement: tuple[ox.NamedNode, str, Tenure] | None = None
+    last_release_statement: tuple[ox.NamedNode, str, Tenure, date] | None = None
     last_inspection: ox.NamedNode | None = None
     region: int = 0
 
@@ -411,7 +411,8 @@ class Generator:
         q.add(q.graph, og("describesDocument"), doc)
         q.add(q.graph, prov("wasDerivedFrom"), doc)
         q.add(q.graph, dct("source"), doc)
-        q.types(doc, og(cls))
+        q.types(doc, og(cls), og("SourceDocument"))
+        q.add(doc, dct("title"), en(title))
         q.add(doc, schema("headline"), en(title))
         q.add(doc, dct("issued"), xdate(issued))
         q.dated(doc, issued)
@@ -434,7 +435,7 @@ class Generator:
                 f"{rng.choice(QUOTE_CLOSERS)}")
 
     def occurrence(self, key: str, n: int, statement: ox.NamedNode, text: Text, before: str, exact: str,
-                   after: str, attribution: str) -> None:
+                   after: str, attribution: str, when: date) -> None:
         start = text.quoted(before, exact, after)
         occ = ident(f"occurrence/{key}/{n}")
         q = self.q
@@ -442,6 +443,7 @@ class Generator:
         q.types(occ, og("Occurrence"), oa("SpecificResource"))
         q.add(occ, oa("hasSource"), ident(f"document/{key}"))
         q.add(occ, og("attributionAsPrinted"), ox.Literal(attribution))
+        q.dated(occ, when)  # as the reporting source dates it: its publication day
         # Blank selectors get labels from the occurrence so the output is byte-for-byte reproducible.
         quote_sel, pos_sel = ox.BlankNode(f"tq-{slug(key)}-{n}"), ox.BlankNode(f"tp-{slug(key)}-{n}")
         q.add(occ, oa("hasSelector"), quote_sel)
@@ -451,8 +453,8 @@ class Generator:
         q.add(quote_sel, oa("prefix"), ox.Literal((before + "\u201c")[-32:]))
         q.add(quote_sel, oa("suffix"), ox.Literal(("\u201d" + after + "\n\n")[:32]))
         q.types(pos_sel, oa("TextPositionSelector"))
-        q.add(pos_sel, oa("start"), ox.Literal(str(start), datatype=ox.NamedNode(XSD + "nonNegativeInteger")))
-        q.add(pos_sel, oa("end"), ox.Literal(str(start + len(exact)), datatype=ox.NamedNode(XSD + "nonNegativeInteger")))
+        q.add(pos_sel, oa("start"), ox.Literal(str(start), datatype=ox.NamedNode(XSD + "integer")))
+        q.add(pos_sel, oa("end"), ox.Literal(str(start + len(exact)), datatype=ox.NamedNode(XSD + "integer")))
 
     def statement(self, key: str, n: int, speaker: Tenure, words: str, when: date, precision: str,
                   about: ox.NamedNode, text: Text, attribution: str) -> ox.NamedNode:
@@ -461,14 +463,14 @@ class Generator:
         q.types(s, og("Statement"), schema("Quotation"))
         q.add(s, og("speaker"), speaker.person)
         q.add(s, og("speakerPost"), speaker.post)
-        q.add(s, schema("text"), ox.Literal(words))
+        q.add(s, schema("text"), en(words))
         q.add(s, og("speechMode"), concept("speech-mode", "direct-quote"))
         q.add(s, og("about"), about)
         stance = "critical" if words.startswith(("I remain concerned", "It is disappointing", "There is still")) else "supportive"
         q.add(s, og("stance"), concept("stance", stance))
         q.add(s, cito("disagreesWith" if stance == "critical" else "agreesWith"), about)
         q.dated(s, when, precision, "earlier this month" if precision == "month" else None)
-        self.occurrence(key, n, s, text, f"{attribution} said: ", words, "", attribution)
+        self.occurrence(key, n, s, text, f"{attribution} said: ", words, "", attribution, when)
         return s
 
     def force_year(self, f: ForceState, year: int) -> None:
@@ -517,6 +519,7 @@ class Generator:
             q.add(fig, og("endDate"), xdate(date(y, 3, 31)))
             q.add(fig, og("earliestDate"), xdate(date(y - 1, 4, 1)))
             q.add(fig, og("latestDate"), xdate(date(y, 3, 31)))
+            q.add(fig, og("datePrecision"), concept("date-precision", "day"))
             q.add(fig, og("referencePeriodAsPrinted"), ox.Literal(f"the year ending 31 March {y}"))
             q.add(fig, og("statedBy"), self.hmicfrs)
             q.add(fig, og("figureKind"), concept("figure-kind", "finding"))
@@ -559,12 +562,13 @@ class Generator:
         words = self.quote_words(f.area)
         attribution = f"His Majesty\u2019s Inspector of Constabulary {hmi.name}"
         s = self.statement(key, 1, hmi, words, on, "day", f.iri, text, attribution)
-        f.last_release_statement = (s, words, hmi)
+        f.last_release_statement = (s, words, hmi, on)
         self.archive(key, text)
 
     def letter(self, f: ForceState, on: date, subject: str, title: str, sender: Tenure) -> tuple[str, ox.NamedNode, Text]:
         key = f"synthetic-hmicfrs-letter-{on.isoformat()}-{f.key}-{subject}"
         doc = self.document(key, "Letter", title, on, f.iri)
+        self.q.add(doc, dct("publisher"), self.hmicfrs)
         recipient = holder(f.chief_constables, on)
         self.q.add(doc, schema("sender"), sender.person)
         self.q.add(doc, schema("recipient"), recipient.person)
@@ -672,11 +676,12 @@ class Generator:
             self.statement(key, n, tenure, self.quote_words(f.area), on, precision, about, text,
                            f"{title_words} {tenure.name}")
             text.para(rng.choice(FILLER).format(force=f.name, area=f.area))
-        if f.last_release_statement and rng.random() < 0.3:
-            s, words, hmi = f.last_release_statement
+        # only words already said: no document reports a statement dated after itself
+        if f.last_release_statement and f.last_release_statement[3] <= on and rng.random() < 0.3:
+            s, words, hmi, _ = f.last_release_statement
             n += 1
             self.occurrence(key, n, s, text, "In a statement, the inspector said: ", words, "",
-                            f"His Majesty\u2019s Inspector of Constabulary {hmi.name}")
+                            f"His Majesty\u2019s Inspector of Constabulary {hmi.name}", on)
         self.archive(key, text)
 
 

@@ -13,10 +13,10 @@ from typing import Callable, Iterable
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 
-from . import ontology_doc, statements, urls
-from .describe import describe, graph_quads
+from . import dataset, ontology_doc, statements, urls
+from .describe import Description, describe, graph_quads
 from .formats import GRAPH_FORMATS, HTML, Format, by_name, negotiate
-from .namespaces import DATA_BASE, ONTOLOGY_IRI, PREFIXES
+from .namespaces import DATA_BASE, OG, ONTOLOGY_IRI, PREFIXES
 from .present import Labeller, inverse_rows, property_rows, types_of
 
 bp = Blueprint("linkeddata", __name__)
@@ -24,6 +24,7 @@ bp = Blueprint("linkeddata", __name__)
 PAGE_FORMATS: tuple[Format, ...] = (HTML, *GRAPH_FORMATS)
 FOAF_PERSON = PREFIXES["foaf"] + "Person"
 SCHEMA_PERSON = PREFIXES["schema"] + "Person"
+OWL_VERSION_IRI = ox.NamedNode(PREFIXES["owl"] + "versionIRI")
 
 
 def split_extension(path: str) -> tuple[str, Format | None]:
@@ -59,34 +60,35 @@ def negotiated(path: str, explicit: Format | None, quads: Callable[[], list[ox.Q
     if fmt is None:
         response = Response("No acceptable format. Offered: " + ", ".join(f.media_type for f in PAGE_FORMATS) + "\n",
                             status=406, mimetype="text/plain")
-    elif fmt is HTML:
-        response = Response(html(), content_type=HTML.content_type)
-    else:
-        response = rdf_response(quads(), fmt)
-    if fmt is not None:
-        response.headers["Content-Location"] = f"{request.script_root}{path}.{fmt.extension}"
-        response.headers["Link"] = ", ".join(
-            f'<{href}>; rel="alternate"; type="{f.media_type}"' for f, href in alternates(path))
-    response.vary.add("Accept")
+        response.vary.add("Accept")
+        return response
+    make = (lambda: Response(html(), content_type=HTML.content_type)) if fmt is HTML else (lambda: rdf_response(quads(), fmt))
+    response = dataset.cacheable(current_app.extensions["oversight.store"], f"{path}.{fmt.extension}", make)
+    response.headers["Content-Location"] = f"{request.script_root}{path}.{fmt.extension}"
+    response.headers["Link"] = ", ".join(
+        f'<{href}>; rel="alternate"; type="{f.media_type}"' for f, href in alternates(path))
     return response
+
+
+def described(rest: str) -> Description:
+    """The description of {base}/id/{rest}, or 404 when the graph knows nothing of it."""
+    node = urls.valid_iri(urls.data_iri(f"/id/{rest}"))
+    desc = describe(current_app.extensions["oversight.store"], node.value) if node is not None else None
+    if desc is None or not desc.found:
+        abort(404)
+    return desc
 
 
 @bp.get("/id/<path:rest>")
 def resource_iri(rest: str) -> Response:
-    store = current_app.extensions["oversight.store"]
-    if not describe(store, urls.data_iri(f"/id/{rest}")).found:
-        abort(404)
+    described(rest)
     return redirect(urls.absolute(f"/doc/{rest}"), code=303)
 
 
 @bp.get("/doc/<path:rest>")
 def resource_document(rest: str) -> Response:
     rest, explicit = split_extension(rest)
-    store = current_app.extensions["oversight.store"]
-    iri = urls.data_iri(f"/id/{rest}")
-    desc = describe(store, iri)
-    if not desc.found:
-        abort(404)
+    desc = described(rest)
     return negotiated(f"/doc/{rest}", explicit, desc.quads, lambda: render_resource(desc, f"/doc/{rest}"))
 
 
@@ -104,16 +106,33 @@ def named_graph(rest: str) -> Response:
 
 @bp.get("/def/oversight")
 @bp.get("/def/oversight.<ext>")
-def ontology(ext: str | None = None) -> Response:
+@bp.get("/def/oversight/<version>")
+def ontology(ext: str | None = None, version: str | None = None) -> Response:
+    """The ontology (current or, at its owl:versionIRI, the version this service holds)."""
+    store = current_app.extensions["oversight.store"]
+    if version is not None:
+        version_iri = ox.NamedNode(f"{ONTOLOGY_IRI}/{version}")
+        if not any(store.oxigraph.quads_for_pattern(ox.NamedNode(ONTOLOGY_IRI), OWL_VERSION_IRI, version_iri, None)):
+            abort(404)
     explicit = None
     if ext is not None:
         explicit = by_name(ext, PAGE_FORMATS)
         if explicit is None or explicit.extension != ext:
             abort(404)
-    store = current_app.extensions["oversight.store"]
     return negotiated("/def/oversight", explicit, lambda: graph_quads(store, ONTOLOGY_IRI),
                       lambda: render_template("ontology.html", doc=ontology_doc.build(store),
                                               alternates=alternates("/def/oversight")))
+
+
+def archived_text_path(store, iri: str) -> str | None:
+    """The readable source text page of a document (or of an archived text) that has one."""
+    for prefix in (statements.DOCUMENT_PREFIX, f"{DATA_BASE}/id/text/"):
+        if iri.startswith(prefix):
+            key = iri[len(prefix):]
+            text = urls.valid_iri(f"{DATA_BASE}/id/text/{key}")
+            if text is not None and any(store.oxigraph.quads_for_pattern(text, ox.NamedNode(str(OG.content)), None, None)):
+                return f"{request.script_root}/text/{key}"
+    return None
 
 
 def render_resource(desc, path: str, graph_size: int | None = None) -> str:
@@ -130,4 +149,5 @@ def render_resource(desc, path: str, graph_size: int | None = None) -> str:
         said_about=statements.for_resource(store, label, about=iri),
         from_source=statements.for_resource(store, label, source=iri) if iri.startswith(statements.DOCUMENT_PREFIX) else [],
         alternates=alternates(path), graph_size=graph_size, data_base=DATA_BASE,
+        archived_text=archived_text_path(store, iri),
     )

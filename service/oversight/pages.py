@@ -15,7 +15,15 @@ from .queries import load_query, query_names
 bp = Blueprint("pages", __name__)
 
 MAX_TABLE_ROWS = 1000
-EXAMPLE_QUERIES = [n for n in query_names()]
+EXAMPLE_QUERIES = query_names()
+
+
+def query_summary(name: str) -> str:
+    """The first comment line of a named query: what it answers."""
+    for line in load_query(name).splitlines():
+        if line.startswith("#"):
+            return line.lstrip("# ").strip()
+    return name
 DEFAULT_QUERY = """PREFIX og: <https://w3id.org/oversight/def/oversight#>
 PREFIX schema: <http://schema.org/>
 SELECT ?speaker ?text WHERE {
@@ -118,5 +126,6 @@ def query_page() -> tuple[str, int]:
         except (executor.QueryRejected, executor.QueryFailed) as err:
             # QueryCrashed is a QueryFailed: the query process died (e.g. out of memory).
             error, status = f"Query not run: {err}", 503 if isinstance(err, executor.QueryCrashed) else 400
-    return render_template("query.html", query=query or DEFAULT_QUERY, names=EXAMPLE_QUERIES, result=result,
+    examples = [(n, query_summary(n)) for n in EXAMPLE_QUERIES]
+    return render_template("query.html", query=query or DEFAULT_QUERY, names=examples, result=result,
                            error=error), status

@@ -79,7 +79,19 @@ class Labeller:
                 english = [v for v in values if isinstance(v, ox.Literal) and v.language in (None, "en")]
                 text = (english or values)[0].value
                 return text if len(text) <= 120 else text[:117] + "…"
+        membership = self._membership_label(node)
+        if membership:
+            return membership
         return qname(iri) or iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
+
+    def _membership_label(self, node: ox.NamedNode) -> str | None:
+        """"Lee Freeman as HM Inspector of Constabulary" for an org:Membership without a label."""
+        first = lambda prop: next((q.object for q in self.store.oxigraph.quads_for_pattern(
+            node, ox.NamedNode(PREFIXES[prop[0]] + prop[1]), None, None)), None)
+        member, post = first(("org", "member")), first(("og", "post"))
+        if isinstance(member, ox.NamedNode) and isinstance(post, ox.NamedNode):
+            return f"{self(member.value)} as {self(post.value)}"
+        return None
 
 
 @dataclass
@@ -95,6 +107,7 @@ class Term:
     long: bool = False
     children: list["PropertyRow"] = field(default_factory=list)  # a blank node's own properties
     sources: list["Term"] = field(default_factory=list)  # the documents (graphs) asserting this value
+    anchor: str | None = None  # for a hash IRI shown in place: its fragment, so its link lands here
 
 
 @dataclass
@@ -109,7 +122,7 @@ def term(node, label: Labeller) -> Term:
     if isinstance(node, ox.Literal):
         datatype = qname(node.datatype.value) if node.datatype else None
         text = readable_date(node) or node.value
-        return Term(text, None, None, "literal", datatype if datatype != "xsd:string" else None,
+        return Term(text, None, None, "literal", datatype if datatype not in ("xsd:string", "rdf:langString") else None,
                     node.language, len(node.value) > LONG_TEXT)
     return Term("(unnamed node)", None, None, "bnode")
 
@@ -138,7 +151,11 @@ def property_rows(quads: Iterable[ox.Quad], subject, label: Labeller, *, depth: 
         for obj, sources in grouped[pred].items():
             value = term(obj, label)
             value.sources = list(sources.values())
-            if isinstance(obj, ox.BlankNode) and depth < 4:
+            part_of_page = isinstance(obj, ox.BlankNode) or (
+                isinstance(obj, ox.NamedNode) and isinstance(subject, ox.NamedNode) and obj.value.startswith(subject.value + "#"))
+            if part_of_page and depth < 4:  # blank nodes and this page's own hash IRIs are shown in place
+                if isinstance(obj, ox.NamedNode):
+                    value.anchor = obj.value.split("#", 1)[1]
                 value.children = property_rows(quads, obj, label, depth=depth + 1)
             values.append(value)
         rows.append(PropertyRow(term(pred, label), values))

@@ -19,6 +19,7 @@ once something moves that version on.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import time
 import uuid
@@ -91,9 +92,12 @@ class RemoteStore:
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         union_default_graph: bool = True,
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal] | None = None,
     ) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
         """Run a query on the server; the dataset parameters travel as SPARQL protocol parameters.
         `union_default_graph` is the server's configuration here (see the module docstring)."""
+        if substitutions:
+            sparql = substitute(sparql, substitutions)
         params = [("query", sparql)]
         params += [("default-graph-uri", g) for g in default_graph or ()]
         params += [("named-graph-uri", g) for g in named_graphs or ()]
@@ -106,6 +110,11 @@ class RemoteStore:
         if rdf_format is None:
             raise BackendError(f"the SPARQL server answered in an unexpected format {media!r}")
         return _as_query_triples(ox.parse(response.content, format=rdf_format))
+
+    @property
+    def oxigraph(self) -> "PatternView":
+        """The part of pyoxigraph.Store's read API the service uses, answered over SPARQL."""
+        return PatternView(self)
 
     def named_graphs(self) -> list[str]:
         rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -182,3 +191,62 @@ def _as_query_triples(triples: Iterator[ox.Triple]) -> ox.QueryTriples:
     scratch = ox.Store()
     scratch.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
     return scratch.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+
+
+class PatternView:
+    """quads_for_pattern & co. over SPARQL, for code written against pyoxigraph.Store.
+
+    Blank nodes cannot be named in a SPARQL query, so a pattern with a blank node matches nothing;
+    the default graph's own triples (outside named graphs) are not seen (all our data is in named graphs).
+    """
+
+    def __init__(self, store: RemoteStore):
+        self.store = store
+
+    def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None) -> Iterator[ox.Quad]:
+        terms = {"s": subject, "p": predicate, "o": object, "g": graph_name}
+        if any(isinstance(t, ox.BlankNode) for t in terms.values()):
+            return iter(())
+        if isinstance(graph_name, ox.DefaultGraph):
+            return iter(())
+        pattern = " ".join(f"?{k}" if terms[k] is None else str(terms[k]) for k in "spo")
+        graph = "?g" if graph_name is None else str(graph_name)
+        rows = self.store.query(f"SELECT * WHERE {{ GRAPH {graph} {{ {pattern} }} FILTER({graph} != <{SERVICE_GRAPH}>) }}")
+        return (ox.Quad(*(terms[k] if terms[k] is not None else row[k] for k in "spog")) for row in rows)
+
+    def named_graphs(self) -> Iterator[ox.NamedNode]:
+        return (ox.NamedNode(g) for g in self.store.named_graphs())
+
+    def contains_named_graph(self, graph: ox.NamedNode) -> bool:
+        return self.store.contains_named_graph(graph.value)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        return self.store.quads()
+
+
+# Variables, and the tokens inside which a "?name" is not a variable (strings, IRIs, comments).
+_SKIP_OR_VARIABLE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*|[?$]([A-Za-z_][A-Za-z0-9_]*)|[{}]',
+    re.S,
+)
+
+
+def substitute(sparql: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
+    """The query with each substituted variable replaced by its term inside the query pattern (the
+    projection and solution modifiers keep the variable, which is then unbound there), as
+    pyoxigraph's `substitutions=` binds it. Terms are written in N-Triples syntax, which SPARQL
+    reads as is, so a value can never change the query's structure."""
+    values = {v.value: str(t) for v, t in substitutions.items()}
+    out, last, depth = [], 0, 0
+    for match in _SKIP_OR_VARIABLE.finditer(sparql):
+        if match.group() in "{}":
+            depth += 1 if match.group() == "{" else -1
+        elif match.group(1) and depth > 0 and match.group(1) in values:
+            out += [sparql[last:match.start()], values[match.group(1)]]
+            last = match.end()
+    return "".join(out) + sparql[last:]

@@ -9,11 +9,12 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Callable
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, redirect, request, url_for
 
 from . import executor, service_description
 from .conditional import etag_for, not_modified, stamp
 from .config import Settings
+from .errors import wants_html
 from .formats import GRAPH_FORMATS, RESULTS_FORMATS, Format
 from .protocol import ProtocolError, QueryRequest, UpdateRequest, choose_format, query_error, read_operation
 from .store import Store
@@ -23,6 +24,7 @@ bp = Blueprint("sparql", __name__)
 # Set by the write feature (a callable taking an UpdateRequest and returning a Response); absent,
 # the endpoint is read-only and refuses updates with 403.
 UPDATE_HANDLER = "oversight.update"
+QUERY_PAGE = "pages.query_page"  # the HTML form for people (pages.py), where browsers are sent
 MAX_ERROR_CHARS = 200  # pyoxigraph lists every expected token; the position comes first
 
 
@@ -62,6 +64,12 @@ def sparql() -> Response:
         operation = read_operation(request)
     except ProtocolError as err:
         return plain(err.status, err.message)
+    if request.method in ("GET", "HEAD") and wants_html() and QUERY_PAGE in current_app.view_functions:
+        # A person with a browser: the query page shows the same query as a table.
+        target = url_for(QUERY_PAGE, query=operation.query) if isinstance(operation, QueryRequest) else url_for(QUERY_PAGE)
+        response = redirect(target, code=303)
+        response.vary.add("Accept")
+        return response
     if operation is None:
         return _service_description()
     if isinstance(operation, UpdateRequest):

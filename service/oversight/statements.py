@@ -11,7 +11,7 @@ from typing import Any, Mapping
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from . import named, urls
+from . import named, statements_index, urls
 from .namespaces import ID, OG
 from .present import Labeller, Term, term
 from .queries import load_query
@@ -48,6 +48,14 @@ class StatementView:
 def query_params(args: Mapping[str, str]) -> dict[str, Any]:
     """The statements.rq parameters from request arguments (BadParameter for unusable dates)."""
     params: dict[str, Any] = {PARAM_NAMES.get(k, k): (args.get(k) or "").strip() for k in FILTERS}
+    # An IRI binds ?aboutParam itself (an indexed lookup); other text matches labels.
+    about = params.pop("about")
+    params["aboutText"] = about
+    if about.startswith(("http://", "https://")):
+        try:
+            params["about"], params["aboutText"] = ox.NamedNode(about), ""
+        except ValueError:
+            pass  # not a valid IRI: keep it as words
     start = named.date_param("from", args.get("from"), end=False)
     end = named.date_param("to", args.get("to"), end=True)
     if start > end:
@@ -60,7 +68,8 @@ def query_params(args: Mapping[str, str]) -> dict[str, Any]:
 def find(store: Store, args: Mapping[str, str]) -> list[named.Row]:
     """One row per statement and source, each (statement, occurrence) once."""
     rows: dict[tuple, named.Row] = {}
-    for row in named.run(store, QUERY, query_params(args)):
+    # statements.rq's answer from the index kept in step with the data (no full scan per request)
+    for row in statements_index.find(store, query_params(args)):
         rows.setdefault((row["statement"], row["occurrence"]), row)
     return list(rows.values())
 
@@ -73,18 +82,24 @@ def passage_path(source: ox.NamedNode | None, start, end) -> str | None:
     return f"/text/{key}?start={start.value}&end={end.value}#passage"
 
 
+def between(earliest: ox.Literal, latest: ox.Literal, label: Labeller) -> str:
+    """A date the source only bounds: "between 1 July and 18 September 2024" (as bounds, not a day)."""
+    first, last = term(earliest, label).text, term(latest, label).text
+    return first if first == last else f"between {first} and {last}"
+
+
 def views(rows: list[named.Row], label: Labeller) -> list[StatementView]:
     """Rows grouped into statements, each with every passage that reports it."""
     grouped: dict[ox.NamedNode, StatementView] = {}
     for row in rows:
         view = grouped.get(row["statement"])
         if view is None:
-            when = row.get("date") or row["earliest"]
+            when = term(row["date"], label).text if row.get("date") else between(row["earliest"], row["latest"], label)
             view = grouped[row["statement"]] = StatementView(
                 term(row["statement"], label), term(row["speaker"], label),
                 term(row["post"], label) if row.get("post") else None,
                 term(row["organisation"], label) if row.get("organisation") else None,
-                row["text"].value, term(when, label).text,
+                row["text"].value, when,
                 row["precision"].value if row.get("precision") else None,
                 row["mode"].value if row.get("mode") else None)
         path = passage_path(row["source"], row.get("start"), row.get("end"))
@@ -136,8 +151,9 @@ def statements_page() -> Response | str:
 def source_text(key: str) -> str:
     """The archived text of a source document, with one passage (start, end) highlighted."""
     store = current_app.extensions["oversight.store"]
-    text_iri = ox.NamedNode(f"{ID}text/{key}")
-    contents = [q.object.value for q in store.oxigraph.quads_for_pattern(text_iri, ox.NamedNode(str(OG.content)), None, None)]
+    text_iri = urls.valid_iri(f"{ID}text/{key}")
+    contents = [q.object.value for q in store.oxigraph.quads_for_pattern(text_iri, ox.NamedNode(str(OG.content)), None, None)
+                ] if text_iri is not None else []
     if not contents:
         abort(404)
     text = contents[0]

@@ -7,6 +7,7 @@ never rewritten.
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from flask import request
 
 from .namespaces import DATA_BASE
@@ -46,3 +47,11 @@ def href(iri: str) -> str:
 
 def absolute(path: str) -> str:
     return public_base() + path
+
+
+def valid_iri(iri: str) -> ox.NamedNode | None:
+    """The IRI as a term, or None when a URL path makes no valid IRI (`<`, spaces …): a 404, not a crash."""
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        return None

@@ -196,7 +196,7 @@ def _result_from_pyshacl(report: Graph, node, shapes: Graph) -> Result:
 
 
 # -- the public interface ------------------------------------------------------------------------
-def validate_store(store: Store, *, engine: str = "pyshacl", focus: Iterable | None = None,
+def validate_store(store: Store, *, engine: str = "fast", focus: Iterable | None = None,
                    shapes_dir: Path | None = None, ontology_dir: Path | None = None) -> Report:
     """Validate everything in `store` (its ontology graph included as the ontology).
 
@@ -222,8 +222,40 @@ def validate_store(store: Store, *, engine: str = "pyshacl", focus: Iterable | N
     return Report(located, engine=engine, seconds=time.perf_counter() - started, focus_nodes=focus_count)
 
 
-def validate_files(paths: Sequence[Path], *, engine: str = "pyshacl", shapes_dir: Path | None = None,
+def validate_files(paths: Sequence[Path], *, engine: str = "fast", shapes_dir: Path | None = None,
                    ontology_dir: Path | None = None) -> Report:
     """Validate RDF files as the loader would load them (raises store.LoadError if one is unreadable)."""
     store = store_for_files(paths, ontology_dir)
     return validate_store(store, engine=engine, shapes_dir=shapes_dir, ontology_dir=ontology_dir)
+
+
+# -- the publishing gate -------------------------------------------------------------------------
+class InvalidData(Exception):
+    """The data has violations and the operator did not say --allow-invalid."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        super().__init__(f"the data has {len(report.violations)} SHACL violation(s): refusing to publish it "
+                         "(fix it, or pass --allow-invalid to publish it anyway, saying so)")
+
+
+def publishing_status(report: Report | None, allow_invalid: bool, reason: str | None = None) -> dict:
+    """What the service says about validation (app.extensions["oversight.validation"], /readyz, pages)."""
+    if report is None:
+        return {"checked": False, "conforms": None, "allow_invalid": allow_invalid, "reason": reason}
+    return {"checked": True, "conforms": report.conforms, "allow_invalid": allow_invalid,
+            "violations": len(report.violations), "warnings": len(report.warnings),
+            "engine": report.engine, "seconds": round(report.seconds, 3)}
+
+
+def gate(store, allow_invalid: bool = False, *, shapes_dir: Path | None = None) -> tuple[Report | None, dict]:
+    """Validate before publishing: raises InvalidData on violations unless `allow_invalid`.
+
+    A remote SPARQL backend is not validated here (its data is loaded by its own tools); the status
+    says so rather than claiming it conforms."""
+    if not isinstance(store, Store):
+        return None, publishing_status(None, allow_invalid, "remote SPARQL backend: validate its data before loading it")
+    report = validate_store(store, shapes_dir=shapes_dir)
+    if not report.conforms and not allow_invalid:
+        raise InvalidData(report)
+    return report, publishing_status(report, allow_invalid)

@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..namespaces import DATA_BASE, ID, document_graph
+from ..namespaces import ID, document_graph
 from . import turtle as ttl
 from .dates import DateMention, DateValue, find_dates
 from .index import GraphIndex, KnownStatement, normalise, slug
@@ -16,7 +16,9 @@ from .metadata import KINDS, Metadata, Party, extract_metadata
 from .quotes import Quote, find_quotes
 from .speakers import NewPerson, SpeakerMatch, match_speaker, post_for
 
-DOCUMENT_CLASS = {"letter": "og:Letter", "news-article": "og:NewsArticle", "news-release": "og:NewsRelease", "report": "og:Report"}
+# Typed as the seed graph types its documents, so queries need no inference.
+DOCUMENT_CLASS = {"letter": "og:Letter, schema:Message", "news-article": "og:NewsArticle, schema:NewsArticle",
+                  "news-release": "og:NewsRelease, schema:Article", "report": "og:Report, schema:Report"}
 KEY_KIND = {"letter": "letter", "news-article": "article", "news-release": "news", "report": "report"}
 CONCEPT = f"{ID}concept/"
 PRECISION = f"{CONCEPT}date-precision/"
@@ -125,7 +127,7 @@ def _party(party: Party, index: GraphIndex) -> DraftParty:
     match = match_speaker(party.name, index)
     person = index.people.get(match.speaker or "")
     # Each line under the name may print a post ("His Majesty's Inspector of Constabulary").
-    posts = [post for line in party.lines[1:] if person and (post := post_for(person, line, index, strict=True))]
+    posts = [post for line in party.lines[1:] if person and (post := post_for(person, line, strict=True))]
     return DraftParty(party, match.speaker or f"{ID}person/{slug(party.name)}", list(dict.fromkeys(posts)),
                       match.new_person or (None if person else NewPerson(party.name, *_split_name(party.name))))
 
@@ -235,12 +237,12 @@ def _document(draft: Draft) -> str:
     meta = draft.meta
     checks = [f"title, kind and date: the date comes from {meta.date_source or 'nowhere: add it (--published)'}"]
     props: list[tuple[str, str | list[str]]] = [
-        ("a", [DOCUMENT_CLASS[draft.options.kind], "prov:Entity"]),
-        ("dct:title", ttl.literal(meta.title or "")),
+        ("a", [DOCUMENT_CLASS[draft.options.kind], "og:SourceDocument", "prov:Entity"]),
+        ("dct:title", ttl.literal(meta.title or "", lang="en")),
     ]
     props += ttl.date_properties(meta.date, PRECISION)
     if meta.date is not None and meta.date.value and meta.date.datatype == "date":
-        props.append(("dct:issued", ttl.literal(meta.date.value, "date")))
+        props += [("dct:issued", ttl.literal(meta.date.value, "date")), ("schema:datePublished", ttl.literal(meta.date.value, "date"))]
     if meta.date_sent is not None and meta.date_sent.value:
         props.append(("schema:dateSent", ttl.literal(meta.date_sent.value, "date")))
     if draft.options.url:
@@ -250,6 +252,8 @@ def _document(draft: Draft) -> str:
     if draft.author is not None and draft.author.speaker:
         props += [("dct:creator", ttl.iri(draft.author.speaker)), ("schema:author", ttl.iri(draft.author.speaker))]
         checks.append(f"author: {draft.author.how}")
+    elif (sender := next((p for p in draft.parties if p.party.role == "from"), None)) is not None:
+        props.append(("dct:creator", ttl.iri(sender.person)))  # a letter is written by its sender
     for role, prop in PARTY_PROPERTY.items():
         props.append((prop, [ttl.iri(p.person) for p in draft.parties if p.party.role == role]))
     if draft.parties:
@@ -314,10 +318,10 @@ def _statement(draft: Draft, s: DraftStatement) -> str:
         parts.append(ttl.node(ttl.iri(statement), [("og:occurrence", ttl.iri(occurrence))]))
     else:
         props: list[tuple[str, str | list[str]]] = [
-            ("a", "og:Statement, schema:Quotation"),
+            ("a", "og:Statement, schema:Quotation, prov:Entity"),
             ("og:speaker", ttl.iri(sp.speaker) if sp.speaker else ""),
             ("og:speakerPost", ttl.iri(sp.post) if sp.post else ""),
-            ("schema:text", ttl.literal(q.exact)),
+            ("schema:text", ttl.literal(q.exact, lang="en")),
             ("og:speechMode", ttl.iri(SPEECH_MODE + q.mode)),
         ]
         props += ttl.date_properties(s.date, PRECISION)
@@ -337,5 +341,3 @@ def _statement(draft: Draft, s: DraftStatement) -> str:
     ]))
     return "".join(parts)
 
-
-__all__ = ["Draft", "Options", "build_draft", "render", "DATA_BASE"]

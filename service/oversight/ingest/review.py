@@ -4,13 +4,18 @@ still marked for review?) and `add_draft` (merge it in one transaction, only if 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from ..namespaces import DOCUMENT_GRAPH_PREFIX, OG
 from ..store import LoadError, RdfSource, Store, parse_source
+
+if TYPE_CHECKING:
+    from ..remote import RemoteStore
 
 OA = "http://www.w3.org/ns/oa#"
 REVIEW_QUERY = f"SELECT ?s ?note WHERE {{ ?s <{OG.needsReview}> ?note }} ORDER BY ?s"
@@ -71,26 +76,63 @@ def read_draft(path: Path) -> tuple[str, list[ox.Quad]]:
     return graph.value, [ox.Quad(q.subject, q.predicate, q.object, graph) for q in triples]
 
 
-def check_draft(path: Path, store: Store) -> Check:
+def check_draft(path: Path, store: "Store | RemoteStore", *, gate_only_if_reviewed: bool = False) -> Check:
+    """Check a draft against `store`. The shapes gate (the slow part) is skipped when the draft has
+    problems of its own, and, with `gate_only_if_reviewed`, while items are left to review."""
     graph, quads = read_draft(path)
     check = Check(graph, quads)
-    if ox.NamedNode(graph) in set(store.oxigraph.named_graphs()):
+    if store.contains_named_graph(graph):
         check.problems.append(f"the store already has <{graph}>: a document is added once")
     draft = Store()
     draft.load([], quads)
     check.problems += _text_problems(draft) + _selector_problems(draft)
     check.pending = [(row["s"].value, row["note"].value) for row in draft.query(REVIEW_QUERY)]
-    check.violations = _shapes_gate(store, quads)
+    if not check.problems and not (gate_only_if_reviewed and check.pending):
+        check.violations = _shapes_gate(store, graph, quads)
     return check
 
 
-def add_draft(path: Path, store: Store) -> Check:
-    """Merge the draft into `store` in one transaction if it is ready; otherwise leave the store as
-    it is. Returns the check either way."""
-    check = check_draft(path, store)
-    if check.ready:
-        store.load([], check.quads)
+def add_draft(path: Path, store: "Store | RemoteStore", persist: bool = True) -> Check:
+    """Merge the draft into `store` in one transaction if it is ready (only check it, with
+    `persist=False`); otherwise leave the store as it is. Returns the check either way."""
+    check = check_draft(path, store, gate_only_if_reviewed=True)
+    if check.ready and persist:
+        if isinstance(store, Store):
+            store.load([], check.quads)
+        else:  # a remote SPARQL store: one INSERT DATA request is one transaction
+            store.update(insert_data(check.quads))
     return check
+
+
+def insert_data(quads: list[ox.Quad]) -> str:
+    """SPARQL Update adding `quads` (terms in N-Triples syntax, which SPARQL reads as they are)."""
+    body = "\n".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} . }}" for q in quads)
+    return f"INSERT DATA {{\n{body}\n}}"
+
+
+# The og:content line of the archived text, as `oversight ingest` writes it (the loader adds the
+# content from texts/KEY.txt, so a document file in graph_data/ does not repeat it).
+CONTENT_LINE = re.compile(r' ;\n[ \t]*og:content "(?:[^"\\]|\\.)*"(?= \.)')
+
+
+def write_to_data_dir(path: Path, check: Check, data_dir: Path) -> tuple[Path, Path]:
+    """Write a ready draft into the graph_data/ layout: documents/KEY.ttl (the draft, comments kept,
+    without og:content) and texts/KEY.txt (the archived text, byte for byte). Never overwrites."""
+    key = check.graph.removeprefix(DOCUMENT_GRAPH_PREFIX)
+    content = [q.object.value for q in check.quads if q.predicate.value == str(OG.content)]
+    turtle, replaced = CONTENT_LINE.subn("", path.read_text(encoding="utf-8"))
+    if len(content) != 1 or replaced != 1:
+        raise LoadError(path, "expected one og:content line, as `oversight ingest` writes it")
+    targets = (data_dir / "documents" / f"{key}.ttl", data_dir / "texts" / f"{key}.txt")
+    for target in targets:
+        if target.exists():
+            raise LoadError(target, "already exists: a document is added once")
+    for target, data in zip(targets, (turtle.encode("utf-8"), content[0].encode("utf-8"))):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        part = target.with_name(target.name + ".part")
+        part.write_bytes(data)
+        part.replace(target)
+    return targets
 
 
 def _text_problems(draft: Store) -> list[str]:
@@ -113,13 +155,21 @@ def _selector_problems(draft: Store) -> list[str]:
     return problems
 
 
-def _shapes_gate(store: Store, quads: list[ox.Quad]) -> str | None:
-    """Validate the draft together with the graph; the shapes report when it does not conform."""
+def _shapes_gate(store: "Store | RemoteStore", graph: str, quads: list[ox.Quad]) -> str | None:
+    """Validate the draft together with the graph. The draft is answerable for the violations on
+    what it states (a node it describes or names, or a result located in its graph), not for
+    violations the graph already had elsewhere. Returns those violations as text, or None."""
     try:
         from ..validation import validate_store
     except ImportError:  # the shapes gate is not installed in this checkout
         return "the shapes gate (oversight.validation) is not available: nothing can be added"
     combined = Store()
-    combined.load([], list(store.oxigraph) + quads)
+    combined.load([], list(store.quads()) + quads)
     report = validate_store(combined)
-    return None if report.conforms else report.text()
+    if report.conforms:
+        return None
+    touched = {t.value for q in quads for t in (q.subject, q.object) if not isinstance(t, ox.Literal)}
+    mine = [r for r in report.violations if str(r.focus) in touched or graph in r.graphs]
+    if not mine:
+        return None
+    return "\n".join(f"  {r.focus}{' ' + r.path if r.path else ''}: {r.message}" for r in mine)

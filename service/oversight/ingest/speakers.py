@@ -60,7 +60,10 @@ def match_speaker(attribution: str | None, index: GraphIndex, history: list[Spea
         return _again(previous, "no attribution: same speaker as the quotation before")
     if (person := _person_named(attribution, index)) is not None:
         person_obj, how = person
-        return SpeakerMatch(person_obj.iri, post_for(person_obj, attribution, index), how, is_person=True)
+        return SpeakerMatch(person_obj.iri, post_for(person_obj, attribution), how, is_person=True)
+    for earlier in reversed(history):  # "Mr Okoro" after "Chief Constable Daniel Okoro", new to the graph
+        if earlier.new_person is not None and re.search(rf"\b{re.escape(earlier.new_person.family)}\b", attribution):
+            return _again(earlier, f'surname "{earlier.new_person.family}" of {earlier.new_person.name}, named earlier in the text')
     if (new := _new_name(attribution, index)) is not None:
         return SpeakerMatch(new.iri, None, f'"{new.name}" is not in the graph: new person to confirm (or correct)',
                             is_person=True, new_person=new)
@@ -141,7 +144,7 @@ def _organisation_named(text: str, index: GraphIndex) -> str | None:
     return max(found)[1] if found else None
 
 
-def post_for(person: Person, words: str, index: GraphIndex, strict: bool = False) -> str | None:
+def post_for(person: Person, words: str, strict: bool = False) -> str | None:
     """The post among `person`'s whose label shares most words with `words` (the attribution, or a
     line of a letter's block); a person with one post spoke in it, unless `strict`."""
     if not person.posts:
