@@ -6,6 +6,11 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -61,3 +66,32 @@ def kill_tree(pid: int) -> None:
     for child in children:
         kill_tree(int(child))
     os.kill(pid, signal.SIGKILL)
+
+
+@contextmanager
+def recording_listener() -> Iterator[tuple[str, list[socket.socket]]]:
+    """A loopback port that records every connection made to it: (its base URL, the connections).
+    For SSRF tests: after the request under test, the list must still be empty."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.1)
+    connections: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connections.append(listener.accept()[0])
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=accept)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}", connections
+    finally:
+        time.sleep(0.3)  # a connection the server makes late still counts
+        stop.set()
+        thread.join()
+        listener.close()
