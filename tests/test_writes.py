@@ -120,6 +120,15 @@ def test_jsonld_remote_contexts_are_not_fetched(writable: Server) -> None:
     assert connections == []
 
 
+def test_service_in_a_query_fetches_nothing(writable: Server) -> None:
+    """SSRF via a query: SERVICE to a host nobody allowed is refused, and no connection is made."""
+    with recording_listener() as (base, connections):
+        reply = requests.get(writable.url + "/sparql", timeout=30,
+                             params={"query": f"SELECT * WHERE {{ SERVICE <{base}/sparql> {{ ?s ?p ?o }} }}"})
+    assert 400 <= reply.status_code < 500 and reply.headers["Content-Type"].startswith("text/plain")
+    assert connections == []
+
+
 def test_oversized_bodies_get_413(writable: Server) -> None:
     big = "<http://example.org/x> <http://example.org/text> 'padding' .\n" * 40_000  # 2.5 MB
     put = requests.put(writable.url + "/sparql/graph", params={"graph": NEW_GRAPH}, data=big,
