@@ -400,7 +400,7 @@ class _Pool:
 
     def __init__(self, store: Store, settings: Settings):
         self.store, self.settings, self.pid = store, settings, os.getpid()
-        self.size = settings.query_processes or max(2, os.cpu_count() or 2)
+        self.size = settings.query_processes or max(4, os.cpu_count() or 4)
         self._idle: list[_Child] = []
         self._all: dict[int, _Child] = {}
         self._starting = 0
@@ -419,9 +419,9 @@ class _Pool:
                 raise QueryTimeout(f"query stopped after the time limit of {timeout_s:g} s")
             header = child.conn.recv()
             if header[0] == "ok":
-                lines = child.conn.recv_bytes()
+                lines = header[4] if header[4] is not None else child.conn.recv_bytes()
                 healthy = len(lines) <= RECYCLE_BYTES
-                return child.version, (*header[1:], lines)
+                return child.version, (*header[1:4], lines)
             healthy = True
             if header[0] == "syntax":
                 err = SyntaxError(header[1])
@@ -582,8 +582,11 @@ def _serve_queries(conn: Connection, store: Store, settings: Settings) -> None:
         try:
             result = store.query(query, default_graph=default_graphs, named_graphs=named_graphs)
             kind, rows, truncated, lines = _to_lines(result, settings)
-            conn.send(("ok", kind, rows, truncated))
-            conn.send_bytes(lines)
+            if len(lines) <= STREAM_THRESHOLD:  # one message: a round trip less for the usual small answer
+                conn.send(("ok", kind, rows, truncated, lines))
+            else:  # no pickled copy of a large one
+                conn.send(("ok", kind, rows, truncated, None))
+                conn.send_bytes(lines)
         except SyntaxError as err:
             conn.send(("syntax", str(err), err.lineno, err.offset))
         except Exception as err:  # noqa: BLE001 - reported to the worker as QueryFailed
