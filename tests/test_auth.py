@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
 from conftest import Server, run_cli, start_server
-from writing import AUTH, TOKEN, checksum, recording_listener, start_writable
+from writing import AUTH, TOKEN, checksum, recording_listener, writable  # noqa: F401 - a fixture
 
 INSERT = "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/a> <http://example.org/p> 'x' } }"
-
-
-@pytest.fixture(scope="module")
-def writable(tmp_path_factory) -> Iterator[Server]:
-    srv = start_writable(tmp_path_factory.mktemp("auth"))
-    yield srv
-    srv.stop()
 
 
 def test_writes_are_disabled_without_a_token(server: Server) -> None:

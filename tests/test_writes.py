@@ -5,22 +5,14 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 
 import pytest
 import requests
 
 from conftest import Server
-from writing import AUTH, GRAPH, VIOLATION, checksum, count, recording_listener, start_writable, update
+from writing import AUTH, GRAPH, VIOLATION, checksum, count, recording_listener, update, writable  # noqa: F401 - a fixture
 
 NEW_GRAPH = "http://example.org/graph/added"
-
-
-@pytest.fixture(scope="module")
-def writable(tmp_path_factory) -> Iterator[Server]:
-    srv = start_writable(tmp_path_factory.mktemp("writes"))
-    yield srv
-    srv.stop()
 
 
 def version(server: Server) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import requests
 
 from conftest import Server, start_server
@@ -32,6 +33,14 @@ def start_writable(tmp: Path, *args: str) -> Server:
     token = tmp / "token"
     token.write_text(TOKEN + "\n")
     return start_server("--graph", f"{GRAPH}={seed}", "--write-token-file", str(token), *args)
+
+
+@pytest.fixture(scope="module")
+def writable(tmp_path_factory) -> Iterator[Server]:
+    """A writable server on SEED, per test module (import it into the module to use it)."""
+    srv = start_writable(tmp_path_factory.mktemp("writable"))
+    yield srv
+    srv.stop()
 
 
 def checksum(server: Server) -> str:
