@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ..remote import RemoteStore
 
 OA = "http://www.w3.org/ns/oa#"
-REVIEW_QUERY = f"SELECT ?s ?note WHERE {{ ?s <{OG.needsReview}> ?note }} ORDER BY ?s"
+REVIEW_QUERY = f"SELECT ?s ?note WHERE {{ ?s <{OG.needsReview}> ?note }}"
 SELECTOR_QUERY = f"""
 PREFIX oa: <{OA}>
 PREFIX og: <{OG}>
@@ -86,7 +86,8 @@ def check_draft(path: Path, store: "Store | RemoteStore", *, gate_only_if_review
     draft = Store()
     draft.load([], quads)
     check.problems += _text_problems(draft) + _selector_problems(draft)
-    check.pending = [(row["s"].value, row["note"].value) for row in draft.query(REVIEW_QUERY)]
+    check.pending = sorted(((row["s"].value, row["note"].value) for row in draft.query(REVIEW_QUERY)),
+                           key=lambda item: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", item[0])])
     if not check.problems and not (gate_only_if_reviewed and check.pending):
         check.violations = _shapes_gate(store, graph, quads)
     return check
