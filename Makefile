@@ -38,6 +38,11 @@ clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info service/*.egg-info
 
 # Per-query cost of the executor's query processes against in-process pyoxigraph (executor.py).
+.PHONY: bench-validation
+# SHACL validation times: seed graph, synthetic 10k/100k/1M (BENCH_VALIDATION_SIZES), one added document
+bench-validation: $(STAMP)
+	$(BIN)/python bench/validation.py
+
 .PHONY: bench-executor
 bench-executor: $(STAMP)
 	$(BIN)/python bench/executor_overhead.py

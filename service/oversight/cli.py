@@ -53,6 +53,9 @@ def data_options(command):
 
 def gate_option(command):
     """`--allow-invalid` for every command that publishes or reads the loaded data."""
+    command = click.option("--skip-validation", is_flag=True, envvar="OVERSIGHT_SKIP_VALIDATION", expose_value=False,
+                           callback=_remember, help="Do not validate at all (benchmarks of uncurated data); "
+                           "the service says the data was not checked.")(command)
     return click.option("--allow-invalid", is_flag=True, envvar="OVERSIGHT_ALLOW_INVALID",
                         help="Use the data even if it violates the SHACL shapes (the service then says so).")(command)
 
@@ -64,7 +67,8 @@ def open_checked_store(settings: Settings, allow_invalid: bool):
 
     store = open_store(settings)
     try:
-        report, status = gate(store, allow_invalid, shapes_dir=settings.shapes_dir)
+        skip = bool(click.get_current_context().meta.get("oversight.skip_validation"))
+        report, status = gate(store, allow_invalid, shapes_dir=settings.shapes_dir, skip=skip)
     except InvalidData as refused:
         click.echo(refused.report.text(), err=True)
         raise click.ClickException(str(refused)) from None
