@@ -51,3 +51,10 @@ bench-executor: $(STAMP)
 .PHONY: bench-pages
 bench-pages: $(STAMP)
 	$(BIN)/python bench/pages.py
+
+# Bounded load test: LOAD_CLIENTS (8-32) concurrent clients for LOAD_SECONDS against a real server on 127.0.0.1.
+LOAD_CLIENTS ?= 16
+LOAD_SECONDS ?= 60
+.PHONY: bench-load
+bench-load: $(STAMP)
+	$(BIN)/python bench/load.py --clients $(LOAD_CLIENTS) --seconds $(LOAD_SECONDS)

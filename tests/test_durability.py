@@ -23,7 +23,7 @@ def stored_count(store: Path) -> int:
     return int(done.stdout.split()[1])
 
 
-@pytest.mark.parametrize("delay", [0.05, 1.0, 2.5])
+@pytest.mark.parametrize("delay", [0.1, 2.0])
 def test_sigkill_during_a_write_leaves_it_all_in_or_all_out(tmp_path: Path, delay: float) -> None:
     store = tmp_path / "store"
     srv = start_writable(tmp_path, "--store", str(store))

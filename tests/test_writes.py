@@ -4,24 +4,15 @@ issue 7 items 1-2)."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
-from collections.abc import Iterator
 
 import pytest
 import requests
 
 from conftest import Server
-from writing import AUTH, GRAPH, VIOLATION, checksum, count, start_writable, update
+from writing import AUTH, GRAPH, VIOLATION, checksum, count, recording_listener, update, writable  # noqa: F401 - a fixture
 
 NEW_GRAPH = "http://example.org/graph/added"
-
-
-@pytest.fixture(scope="module")
-def writable(tmp_path_factory) -> Iterator[Server]:
-    srv = start_writable(tmp_path_factory.mktemp("writes"))
-    yield srv
-    srv.stop()
 
 
 def version(server: Server) -> str:
@@ -113,28 +104,21 @@ def test_rdfxml_external_entities_are_refused(writable: Server) -> None:
 
 def test_jsonld_remote_contexts_are_not_fetched(writable: Server) -> None:
     """SSRF via JSON-LD: a remote @context is refused without a connection being made."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    listener.settimeout(3)
-    doc = json.dumps({"@context": f"http://127.0.0.1:{listener.getsockname()[1]}/context.jsonld",
-                      "@id": "http://example.org/x", "text": "hello"})
-    got: list[object] = []
-    waiter = threading.Thread(target=lambda: got.append(_accept(listener)))
-    waiter.start()
-    reply = requests.put(writable.url + "/sparql/graph", params={"graph": NEW_GRAPH}, data=doc,
-                         headers={**AUTH, "Content-Type": "application/ld+json"}, timeout=60)
-    waiter.join()
-    listener.close()
+    with recording_listener() as (base, connections):
+        doc = json.dumps({"@context": f"{base}/context.jsonld", "@id": "http://example.org/x", "text": "hello"})
+        reply = requests.put(writable.url + "/sparql/graph", params={"graph": NEW_GRAPH}, data=doc,
+                             headers={**AUTH, "Content-Type": "application/ld+json"}, timeout=60)
     assert reply.status_code == 400 and "context" in reply.text.lower()
-    assert got == [None]
+    assert connections == []
 
 
-def _accept(listener: socket.socket) -> object:
-    try:
-        return listener.accept()[0]
-    except OSError:
-        return None
+def test_service_in_a_query_fetches_nothing(writable: Server) -> None:
+    """SSRF via a query: SERVICE to a host nobody allowed is refused, and no connection is made."""
+    with recording_listener() as (base, connections):
+        reply = requests.get(writable.url + "/sparql", timeout=30,
+                             params={"query": f"SELECT * WHERE {{ SERVICE <{base}/sparql> {{ ?s ?p ?o }} }}"})
+    assert 400 <= reply.status_code < 500 and reply.headers["Content-Type"].startswith("text/plain")
+    assert connections == []
 
 
 def test_oversized_bodies_get_413(writable: Server) -> None:

@@ -6,8 +6,14 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import requests
 
 from conftest import Server, start_server
@@ -27,6 +33,14 @@ def start_writable(tmp: Path, *args: str) -> Server:
     token = tmp / "token"
     token.write_text(TOKEN + "\n")
     return start_server("--graph", f"{GRAPH}={seed}", "--write-token-file", str(token), *args)
+
+
+@pytest.fixture(scope="module")
+def writable(tmp_path_factory) -> Iterator[Server]:
+    """A writable server on SEED, per test module (import it into the module to use it)."""
+    srv = start_writable(tmp_path_factory.mktemp("writable"))
+    yield srv
+    srv.stop()
 
 
 def checksum(server: Server) -> str:
@@ -61,3 +75,32 @@ def kill_tree(pid: int) -> None:
     for child in children:
         kill_tree(int(child))
     os.kill(pid, signal.SIGKILL)
+
+
+@contextmanager
+def recording_listener() -> Iterator[tuple[str, list[socket.socket]]]:
+    """A loopback port that records every connection made to it: (its base URL, the connections).
+    For SSRF tests: after the request under test, the list must still be empty."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.1)
+    connections: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connections.append(listener.accept()[0])
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=accept)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}", connections
+    finally:
+        time.sleep(0.3)  # a connection the server makes late still counts
+        stop.set()
+        thread.join()
+        listener.close()

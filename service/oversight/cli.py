@@ -150,17 +150,17 @@ LIMIT_OPTIONS = [
 @click.option("--shared-cache-s", type=click.IntRange(0), default=0, show_default=True, metavar="S",
               help="Let shared caches (a CDN in front of several replicas) serve pages, results and dumps for S "
                    "seconds without asking again; 0: every cache revalidates each time (cheap 304s).")
-@click.option("--allow-update-host", "update_hosts", multiple=True, metavar="HOST",
-              help="Let LOAD and SERVICE inside authorised updates fetch from HOST (repeatable; default: none).")
+@click.option("--allow-remote-host", "remote_hosts", multiple=True, metavar="HOST",
+              help="Let SERVICE (in queries and updates) and LOAD (in updates) fetch from HOST (repeatable; default: none).")
 def serve(store_path, data_files, graph_files, host, port, workers, threads, public_base, cors_origins, allow_invalid,
-          write_token_file, shared_cache_s, update_hosts, **limits) -> None:
+          write_token_file, shared_cache_s, remote_hosts, **limits) -> None:
     """Start the HTTP service (SPARQL endpoint and linked-data pages) under gunicorn."""
     from .wsgi import run_gunicorn
 
     extra = {name: value for name, value in limits.items() if value is not None}
     if cors_origins:
         extra["cors_origins"] = tuple(o for o in cors_origins if o != "none")
-    extra["update_remote_hosts"] = tuple(update_hosts)
+    extra["remote_hosts"] = tuple(remote_hosts)
     extra["shared_cache_s"] = shared_cache_s
     if write_token_file is not None:
         extra["write_token"] = write_token_file.read_text(encoding="utf-8")

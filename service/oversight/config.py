@@ -55,8 +55,8 @@ class Settings:
     # Bearer token that enables writes (SPARQL Update, Graph Store writes); None: read-only service.
     # Never printed: repr=False keeps it out of logs and error pages.
     write_token: str | None = field(default_factory=lambda: os.environ.get("OVERSIGHT_WRITE_TOKEN") or None, repr=False)
-    # Hosts that LOAD and SERVICE inside an authorised update may fetch from; empty: none.
-    update_remote_hosts: tuple[str, ...] = ()
+    # Hosts that SERVICE (queries, updates) and LOAD (updates) may fetch from; empty: none (no SSRF).
+    remote_hosts: tuple[str, ...] = ()
 
     @property
     def serves_seed_graph(self) -> bool:

@@ -58,6 +58,7 @@ import pyoxigraph as ox
 from .config import Settings
 from .formats import Format
 from .store import Store
+from .remote_access import RemoteAccessRefused, check_remote_access
 
 Kind = Literal["solutions", "boolean", "graph"]
 
@@ -219,6 +220,10 @@ def check_query(query: str, settings: Settings) -> None:
     if nesting_depth(query, settings.max_nesting_depth) > settings.max_nesting_depth:
         raise QueryRejected(f"query nests deeper than {settings.max_nesting_depth} levels (brackets, braces "
                             "and parentheses); that is the limit")
+    try:  # after the size and depth checks: only a bounded query is parsed for SERVICE
+        check_remote_access(query, settings.remote_hosts, is_query=True)
+    except RemoteAccessRefused as err:
+        raise QueryRejected(str(err)) from None
 
 
 # -- the executor: checks, cache, pool --------------------------------------------------------

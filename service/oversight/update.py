@@ -19,7 +19,7 @@ from .formats import GRAPH_FORMATS, by_name
 from .protocol import ProtocolError, UpdateRequest, query_error, read_operation
 from .query_text import with_using
 from .sparql import UPDATE_HANDLER, endpoint_url, plain, settings, store
-from .update_guard import RefusedUpdate, check_remote_access
+from .remote_access import RemoteAccessRefused, check_remote_access
 from .validation import validate_store
 from .write_gate import gated_update, graph_update
 
@@ -67,8 +67,8 @@ def run_update(operation: UpdateRequest) -> Response:
     if operation.using_graphs or operation.using_named_graphs:
         update = with_using(update, operation.using_graphs, operation.using_named_graphs)
     try:
-        check_remote_access(update, settings().update_remote_hosts)
-    except RefusedUpdate as err:
+        check_remote_access(update, settings().remote_hosts)
+    except RemoteAccessRefused as err:
         return plain(400, f"Update refused: {err}")
     return _apply(update)
 
