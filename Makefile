@@ -38,6 +38,11 @@ clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info service/*.egg-info
 
 # Per-query cost of the executor's query processes against in-process pyoxigraph (executor.py).
+.PHONY: bench-validation
+# SHACL validation times: seed graph, synthetic 10k/100k/1M (BENCH_VALIDATION_SIZES), one added document
+bench-validation: $(STAMP)
+	$(BIN)/python bench/validation.py
+
 .PHONY: bench-executor
 bench-executor: $(STAMP)
 	$(BIN)/python bench/executor_overhead.py
@@ -46,3 +51,10 @@ bench-executor: $(STAMP)
 .PHONY: bench-pages
 bench-pages: $(STAMP)
 	$(BIN)/python bench/pages.py
+
+# Bounded load test: LOAD_CLIENTS (8-32) concurrent clients for LOAD_SECONDS against a real server on 127.0.0.1.
+LOAD_CLIENTS ?= 16
+LOAD_SECONDS ?= 60
+.PHONY: bench-load
+bench-load: $(STAMP)
+	$(BIN)/python bench/load.py --clients $(LOAD_CLIENTS) --seconds $(LOAD_SECONDS)

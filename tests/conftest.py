@@ -6,11 +6,13 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 import requests
@@ -29,6 +31,14 @@ def free_port() -> int:
 class Server:
     url: str
     process: subprocess.Popen
+    stderr: IO[bytes] | None = None  # the server's log (a file: a pipe nobody reads fills up and blocks it)
+
+    def log(self) -> str:
+        """Everything the server wrote to standard error so far."""
+        if self.stderr is None:
+            return ""
+        self.stderr.seek(0)
+        return self.stderr.read().decode("utf-8", "replace")
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -40,22 +50,28 @@ class Server:
                 self.process.wait()
 
 
-def start_server(*args: str, env: dict[str, str] | None = None, timeout: float = 60.0) -> Server:
-    """Run `oversight serve ARGS` on a free loopback port and wait until it answers /healthz."""
+def start_server(*args: str, env: dict[str, str] | None = None, timeout: float = 60.0,
+                 access_log: Path | None = None) -> Server:
+    """Run `oversight serve ARGS` on a free loopback port and wait until it answers /healthz.
+
+    The access log (standard output) goes to `access_log`, or nowhere."""
     port = free_port()
     cmd = [sys.executable, "-m", "oversight", "serve", "--host", "127.0.0.1", "--port", str(port), *args]
-    process = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stdout = access_log.open("wb") if access_log is not None else subprocess.DEVNULL
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=stdout, stderr=log)
     url = f"http://127.0.0.1:{port}"
+    server = Server(url, process, log)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}: {process.stderr.read().decode()}")
+            raise RuntimeError(f"server exited with {process.returncode}: {server.log()}")
         try:
             if requests.get(url + "/healthz", timeout=1).ok:
-                return Server(url, process)
+                return server
         except (requests.ConnectionError, requests.Timeout):  # not up yet, or still booting
             time.sleep(0.1)
-    Server(url, process).stop()
+    server.stop()
     raise RuntimeError("server did not start in time")
 
 

@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
 from conftest import Server, run_cli, start_server
+from writing import AUTH, TOKEN, checksum, recording_listener, writable  # noqa: F401 - a fixture
 
-TOKEN = "curator-token-0123456789abcdef"
 INSERT = "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/a> <http://example.org/p> 'x' } }"
 
 
-@pytest.fixture(scope="module")
-def writable(tmp_path_factory) -> Iterator[Server]:
-    token_file = tmp_path_factory.mktemp("auth") / "token"
-    token_file.write_text(TOKEN + "\n")
-    srv = start_server("--write-token-file", str(token_file))
-    yield srv
-    srv.stop()
-
-
-def count(server: Server) -> int:
-    reply = requests.post(server.url + "/sparql", data={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"},
-                          headers={"Accept": "text/csv"}, timeout=10)
-    return int(reply.text.split()[1])
-
-
 def test_writes_are_disabled_without_a_token(server: Server) -> None:
-    before = count(server)
+    before = checksum(server)
     update = requests.post(server.url + "/update", data={"update": INSERT}, timeout=10)
     assert update.status_code == 404 and "read-only" in update.text
     via_sparql = requests.post(server.url + "/sparql", data={"update": INSERT}, timeout=10)
@@ -41,14 +23,14 @@ def test_writes_are_disabled_without_a_token(server: Server) -> None:
         reply = requests.request(method, server.url + "/sparql/graph", params={"default": ""},
                                  data=b"<http://a> <http://b> <http://c> .", headers={"Content-Type": "text/turtle"}, timeout=10)
         assert reply.status_code == 405 and reply.headers["Allow"] == "GET, HEAD" and "read-only" in reply.text
-    assert count(server) == before
+    assert checksum(server) == before
 
 
 @pytest.mark.parametrize("authorization", [None, "Bearer wrong-token-0123456789abcdef", f"Basic {TOKEN}",
                                            f"Bearer {TOKEN}x", f"Bearer {TOKEN[:-1]}", "Bearer", f"bearer  {TOKEN[1:]}"])
 def test_missing_or_wrong_token_gets_the_same_401(writable: Server, authorization: str | None) -> None:
     headers = {"Authorization": authorization} if authorization else {}
-    before = count(writable)
+    before = checksum(writable)
     for method, path, kwargs in [("POST", "/update", {"data": {"update": INSERT}}),
                                  ("POST", "/sparql", {"data": {"update": INSERT}}),
                                  ("PUT", "/sparql/graph?default", {"data": b"<http://a> <http://b> <http://c> ."}),
@@ -57,60 +39,38 @@ def test_missing_or_wrong_token_gets_the_same_401(writable: Server, authorizatio
         assert reply.status_code == 401, (method, path)
         assert reply.headers["WWW-Authenticate"] == 'Bearer realm="oversight-graph"'
         assert reply.text == "Authorisation required: send 'Authorization: Bearer <write token>'.\n"
-    assert count(writable) == before
+    assert checksum(writable) == before
 
 
 def test_remote_load_and_service_in_updates_are_refused(writable: Server) -> None:
     """SSRF: no update makes the server connect to a host the operator did not allow."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    listener.settimeout(0.2)
-    port = listener.getsockname()[1]
-    connections: list[object] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                connections.append(listener.accept()[0])
-            except OSError:
-                pass
-
-    thread = threading.Thread(target=accept)
-    thread.start()
-    target = f"http://127.0.0.1:{port}/data.ttl"
-    try:
+    with recording_listener() as (base, connections):
+        target = f"{base}/data.ttl"
         for update in [f"LOAD <{target}>", f"LOAD SILENT <{target}> INTO GRAPH <http://example.org/g>",
                        f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
                        f"INSERT {{ ?s ?p ?o }} WHERE {{ BIND(<{target}> AS ?x) SERVICE ?x {{ ?s ?p ?o }} }}",
-                       f"LOAD <file:///etc/passwd>"]:
-            reply = requests.post(writable.url + "/update", data={"update": update},
-                                  headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10)
+                       "LOAD <file:///etc/passwd>"]:
+            reply = requests.post(writable.url + "/update", data={"update": update}, headers=AUTH, timeout=10)
             assert reply.status_code == 400, update
             assert reply.text.startswith("Update refused:"), reply.text
-    finally:
-        stop.set()
-        thread.join()
-        listener.close()
     assert connections == []
 
 
 def test_malformed_update_is_400(writable: Server) -> None:
     reply = requests.post(writable.url + "/update", data="INSERT DATA { <a> <b> ",
-                          headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/sparql-update"}, timeout=10)
-    assert reply.status_code == 400 and "malformed update" in reply.text
+                          headers={**AUTH, "Content-Type": "application/sparql-update"}, timeout=10)
+    assert reply.status_code == 400 and "malformed update" in reply.text.lower()
 
 
 def test_the_token_never_reaches_the_log(tmp_path: Path) -> None:
-    srv = start_server(env={"OVERSIGHT_WRITE_TOKEN": TOKEN})
+    srv = start_server(env={"OVERSIGHT_WRITE_TOKEN": TOKEN}, access_log=tmp_path / "access.log")
     try:
         for auth in (TOKEN, TOKEN + "-wrong"):
             requests.post(srv.url + "/update", data={"update": "garbage"}, headers={"Authorization": f"Bearer {auth}"}, timeout=10)
             requests.get(srv.url + "/sparql", params={"query": "ASK {}"}, headers={"Authorization": f"Bearer {auth}"}, timeout=10)
     finally:
         srv.stop()
-    log = srv.process.stderr.read().decode()
+    log = (tmp_path / "access.log").read_text() + srv.log()
     assert log.count('"path": "/update"') == 2  # the requests were logged...
     assert TOKEN not in log  # ...without the token
 

@@ -55,7 +55,23 @@ def page(browser, fixture_server):
     assert not errors, f"browser console errors (CSP violations, broken resources): {errors}"
 
 
+ACCESSIBILITY_PROBLEMS = """() => {
+  const problems = [];
+  if (!document.documentElement.lang) problems.push('html has no lang');
+  if (document.querySelectorAll('h1').length !== 1) problems.push('not exactly one h1');
+  for (const el of document.querySelectorAll('input, select, textarea'))
+    if (!el.labels || el.labels.length === 0) problems.push('unlabelled ' + el.name);
+  for (const svg of document.querySelectorAll('svg'))
+    if (!svg.querySelector('title')) problems.push('svg without title');
+  for (const a of document.querySelectorAll('a'))
+    if (!a.textContent.trim() && !a.querySelector('title')) problems.push('link without text ' + a.href);
+  return problems;
+}"""
+
+
 def shot(tab, name: str) -> None:
+    """Basic accessibility checks, then a full-page screenshot as a test artifact."""
+    assert tab.evaluate(ACCESSIBILITY_PROBLEMS) == []
     path = ARTIFACTS / f"{name}.png"
     tab.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 5000
@@ -113,3 +129,27 @@ def test_query_page_runs_a_query(page) -> None:
     cells = page.locator("table.results tbody td").all_inner_texts()
     assert cells == ["Alex", "Sam"]
     shot(page, "query")
+
+
+@pytest.mark.skipif(not (REPO / "graph_data" / "reference.ttl").exists(), reason="no seed graph in graph_data/ yet")
+def test_seed_graph_pages(browser, server) -> None:
+    """The same journey on the real seed graph: a person, their statements, the force's timeline."""
+    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    try:
+        tab.goto("/statements")
+        speaker = tab.locator("select[name=speaker] option", has_text="Lee Freeman")
+        tab.select_option("select[name=speaker]", value=speaker.first.get_attribute("value"))
+        tab.get_by_role("button", name="Show statements").click()
+        tab.wait_for_load_state()
+        speakers = set(tab.locator("li.statement a.speaker").all_inner_texts())
+        assert speakers == {"Lee Freeman"}
+        shot(tab, "seed-statements-lee-freeman")
+        tab.locator("li.statement a.speaker").first.click()
+        assert tab.inner_text("h1") == "Lee Freeman"
+        shot(tab, "seed-person")
+        tab.goto("/timeline/west-midlands?date=2024-09-18")
+        assert tab.locator("figure.timeline svg g.finding").count() >= 9  # CQ4: 4 causes; CQ6: 5 recommendations
+        shot(tab, "seed-timeline")
+    finally:
+        context.close()

@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from conftest import REPO, run_cli, start_server
+from test_remote_backend import OXIGRAPH, oxigraph_server  # noqa: F401 - the fixture, shared
 
 FIXTURES = REPO / "tests" / "fixtures" / "ingest"
 ARTICLE = FIXTURES / "northmoor-article.txt"
@@ -98,6 +99,9 @@ def test_draft_finds_quotes_speakers_and_metadata(store_dir: Path, tmp_path: Pat
     assert 'og:date "2025-03-12"^^xsd:date' in turtle and "date-precision/day" in turtle
     assert "<https://w3id.org/oversight/id/person/jordan-blake>" in turtle
     assert "og:mentions <https://w3id.org/oversight/id/force/northmoor>" in turtle
+    # Dates the text prints, each at its precision; relative ones resolved against the document's date.
+    assert "'October 2024' -> 2024-10 (month)" in turtle
+    assert "'earlier this month' -> 2025-03-01..2025-03-12 (between)" in turtle
     # Every drafted statement is marked for review.
     statements = re.findall(r"^<[^>]*/statement/[^>]*>\n\s+a og:Statement", turtle, re.MULTILINE)
     assert len(statements) == len(found)
@@ -123,7 +127,7 @@ def test_ingest_check_add_then_who_said_what(store_dir: Path, tmp_path: Path) ->
 
     before = count_quads(store_dir)
     refused = run_cli("add", str(draft), "--store", str(store_dir))
-    assert refused.returncode == 1 and "was not added: the store is unchanged" in refused.stderr
+    assert refused.returncode == 1 and f"was not added: {store_dir} is unchanged" in refused.stderr
     assert count_quads(store_dir) == before
 
     assert confirm_everything(draft) > 0
@@ -169,7 +173,9 @@ def test_check_catches_a_quote_not_at_its_offsets(store_dir: Path, tmp_path: Pat
     (("ingest", str(ARTICLE), "--kind", "memo"), "Invalid value for '--kind'"),
     (("ingest", str(ARTICLE), "--kind", "letter", "--published", "someday"), "cannot read 'someday' as a date"),
     (("ingest", "/nonexistent.txt", "--kind", "letter"), "does not exist"),
-    (("add", str(ARTICLE)), "give --store DIR or --data-dir DIR"),
+    (("ingest", str(ARTICLE), "--kind", "letter", "--key", "Not A Key"), "a key is lower case words joined by hyphens"),
+    (("ingest", str(ARTICLE), "--kind", "letter", "--url", "not a url"), "not an http(s) IRI"),
+    (("add", str(ARTICLE)), "give --store DIR, --data-dir DIR or --backend sparql"),
 ])
 def test_bad_input_is_one_clear_line(args: tuple[str, ...], message: str) -> None:
     done = run_cli(*args)
@@ -207,7 +213,7 @@ def test_add_into_a_graph_data_directory(tmp_path: Path) -> None:
     assert run_cli("ingest", str(ARTICLE), "--kind", "news-article", "--key", "northmoor-courier-article-2025-03-12-northmoor-engage",
                    "-o", str(draft), env=env).returncode == 0
     refused = run_cli("add", str(draft), "--data-dir", str(data), env=env)
-    assert refused.returncode == 1 and "the data directory is unchanged" in refused.stderr
+    assert refused.returncode == 1 and f"was not added: {data} is unchanged" in refused.stderr
     assert not (data / "texts" / "northmoor-courier-article-2025-03-12-northmoor-engage.txt").exists()
     confirm_everything(draft)
     added = run_cli("add", str(draft), "--data-dir", str(data), env=env)
@@ -220,3 +226,41 @@ def test_add_into_a_graph_data_directory(tmp_path: Path) -> None:
     assert "Priya Nandra" in answer.stdout and "Residents deserve to know" in answer.stdout
     again = run_cli("add", str(draft), "--data-dir", str(data), env=env)
     assert again.returncode == 1 and "already has" in again.stderr
+
+
+@needs_shapes_gate
+@pytest.mark.skipif(OXIGRAPH is None, reason="the oxigraph server (PyPI `oxigraph`, test extra) is not installed")
+def test_add_to_a_remote_sparql_store(oxigraph_server: str, tmp_path: Path) -> None:
+    """--backend sparql: the draft is checked against the remote graph and added with one INSERT DATA."""
+    remote = ("--backend", "sparql", "--query-url", oxigraph_server + "/query", "--update-url", oxigraph_server + "/update")
+    draft = tmp_path / "northmoor.ttl"
+    done = run_cli("ingest", str(ARTICLE), "--kind", "news-article", "--publisher", "Northmoor Courier", *remote, "-o", str(draft))
+    assert done.returncode == 0, done.stderr
+    # The remote graph has no Northmoor people: the speakers are drafted as new people to confirm.
+    assert "<https://w3id.org/oversight/id/person/daniel-okoro>" in draft.read_text(encoding="utf-8")
+    confirm_everything(draft)
+    added = run_cli("add", str(draft), *remote)
+    assert added.returncode == 0, added.stderr
+    rows = requests.post(oxigraph_server + "/query", data={"query": WHO_SAID_WHAT},
+                         headers={"Accept": "application/sparql-results+json"}, timeout=30).json()["results"]["bindings"]
+    assert any(r["speaker"]["value"] == "Helen Marsh" and r["text"]["value"].startswith("We move forces") for r in rows)
+    again = run_cli("add", str(draft), *remote)
+    assert again.returncode == 1 and "already has" in again.stderr
+
+
+def test_letter_blocks_and_dates_of_a_seed_letter(tmp_path: Path) -> None:
+    """A letter's From/To/Cc blocks and "Sent on" date, and "Tuesday 17 September" (no year printed)
+    resolved against the date the letter was sent."""
+    letter = REPO / "graph_data" / "texts" / "hmicfrs-letter-2024-09-18-wmp-return-to-scan.txt"
+    if not letter.exists():
+        pytest.skip("the seed graph is not on this branch")
+    done = run_cli("ingest", str(letter), "--kind", "letter", "--key", "test-letter",
+                   "--data", str(REPO / "graph_data" / "reference.ttl"))
+    assert done.returncode == 0, done.stderr
+    turtle = done.stdout
+    assert "schema:sender <https://w3id.org/oversight/id/person/lee-freeman>" in turtle
+    assert "schema:recipient <https://w3id.org/oversight/id/person/craig-guildford>" in turtle
+    assert "schema:ccRecipient <https://w3id.org/oversight/id/person/simon-foster>" in turtle
+    assert 'schema:dateSent "2024-09-18"^^xsd:date' in turtle and "date-precision/day" in turtle
+    assert "'Tuesday 17 September' -> 2024-09-17 (day)" in turtle
+    assert "'May and June 2024' -> 2024-05-01..2024-06-30 (between)" in turtle

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import requests
 
@@ -12,10 +13,15 @@ from conftest import Server, start_server
 QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-def test_access_log_is_json_with_query_hash_and_metrics_count_requests() -> None:
-    srv = start_server()
+# Four unbounded patterns over the seed graph: would run for minutes.
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def test_access_log_is_json_with_query_hash_and_metrics_count_requests(tmp_path: Path) -> None:
+    srv = start_server("--query-timeout-s", "1", access_log=tmp_path / "access.log")
     try:
         assert requests.get(srv.url + "/sparql", params={"query": QUERY}, timeout=10).status_code == 200
+        assert requests.post(srv.url + "/sparql", data={"query": ENDLESS}, timeout=30).status_code == 503
         assert requests.post(srv.url + "/sparql", data={"query": "SELECT nonsense"}, timeout=10).status_code == 400
         assert requests.get(srv.url + "/no/such/page", timeout=10).status_code == 404
         metrics = requests.get(srv.url + "/metrics", timeout=10)
@@ -28,10 +34,10 @@ def test_access_log_is_json_with_query_hash_and_metrics_count_requests() -> None
     assert 'oversight_http_requests_total{endpoint="/sparql",method="POST",status="400"} 1.0' in text
     assert 'oversight_http_requests_total{endpoint="unmatched",method="GET",status="404"} 1.0' in text
     assert 'oversight_rejected_queries_total{status="400"} 1.0' in text
-    assert 'oversight_query_timeouts_total 0.0' in text
-    assert 'oversight_http_request_duration_seconds_bucket{endpoint="/sparql",le="+Inf"} 2.0' in text
+    assert 'oversight_query_timeouts_total 1.0' in text
+    assert 'oversight_http_request_duration_seconds_bucket{endpoint="/sparql",le="+Inf"} 3.0' in text
     assert f'oversight_data_info{{version="{ready["data_version"]}"}} 1.0' in text
-    lines = [json.loads(line) for line in srv.process.stderr.read().decode().splitlines() if line.startswith("{")]
+    lines = [json.loads(line) for line in (tmp_path / "access.log").read_text().splitlines()]
     get = next(e for e in lines if e["method"] == "GET" and e["path"] == "/sparql")
     assert get["status"] == 200 and get["duration_ms"] >= 0
     assert get["query_hash"] == hashlib.sha256(QUERY.encode()).hexdigest()[:16]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 import requests
 
@@ -34,6 +37,9 @@ def test_person_page(fixture_server) -> None:
 def test_document_page_lists_its_statements(fixture_server) -> None:
     doc = page(fixture_server, "/doc/document/fixture-news-2024-03-05").text
     assert "Statements reported in this document" in doc and "The force has made real progress." in doc
+    assert 'href="/text/fixture-news-2024-03-05"' in doc
+    text = page(fixture_server, "/text/fixture-news-2024-03-05")
+    assert text.status_code == 200 and "FIXTURE TEXT - NOT A REAL DOCUMENT" in text.text
 
 
 def test_search_finds_entities_and_statements(fixture_server) -> None:
@@ -53,10 +59,15 @@ def test_query_page_runs_queries(fixture_server) -> None:
     assert "Everyone who is recorded as saying something" in named.text and "<td>Alex Example</td>" in named.text
     ran = page(fixture_server, "/query", query="PREFIX schema: <http://schema.org/> SELECT ?name WHERE { ?p schema:name ?name } ORDER BY ?name")
     assert ran.status_code == 200 and "<td>Alex Example</td>" in ran.text
+    # The same answer from the endpoint, by the link the page offers.
+    csv_link = re.search(r'href="(/sparql\?[^"]*format=csv)"', ran.text).group(1)
+    assert "Alex Example" in requests.get(fixture_server.url + unescape(csv_link), timeout=10).text
     ask = page(fixture_server, "/query", query="ASK { ?s ?p ?o }")
     assert "yes (true)" in ask.text
     construct = page(fixture_server, "/query", query="CONSTRUCT WHERE { ?s <http://schema.org/givenName> ?o }")
     assert "<td>Sam</td>" in construct.text
+    hostile = page(fixture_server, "/query", query='SELECT ?x WHERE { BIND(IRI("javascript:alert(1)") AS ?x) }')
+    assert "javascript:alert(1)" in hostile.text and 'href="javascript:' not in hostile.text
     bad = page(fixture_server, "/query", query="SELECT WHERE {")
     assert bad.status_code == 400 and "Malformed query" in bad.text
 

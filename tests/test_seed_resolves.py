@@ -83,3 +83,18 @@ def test_hash_iris_are_described_on_their_base_page(server, seed_iris: set[str])
         base, fragment = iri[len(BASE) + 4:].split("#", 1)
         page = requests.get(f"{server.url}/doc/{base}", headers={"Accept": "text/html"}, timeout=10).text
         assert f'id="{fragment}"' in page, iri
+
+
+def test_every_passage_link_highlights_the_quoted_words(server) -> None:
+    import re
+    from html import unescape
+
+    rows = requests.get(f"{server.url}/api/statements", timeout=10).json()["results"]
+    assert len(rows) >= 10
+    session = requests.Session()
+    for row in rows:
+        assert row["passage"], row["occurrence"]
+        page = session.get(row["passage"], timeout=10)
+        marked = re.search(r'<mark id="passage">(.*?)</mark>', page.text, re.S)
+        assert page.status_code == 200 and marked, row["passage"]
+        assert unescape(marked.group(1)) == row["exact"], row["occurrence"]

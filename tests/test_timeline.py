@@ -68,3 +68,19 @@ def test_unknown_force_timeline_is_404(fixture_server) -> None:
     assert requests.get(f"{fixture_server.url}/timeline/atlantis", timeout=10).status_code == 404
     index = requests.get(f"{fixture_server.url}/timeline", timeout=10)
     assert "/timeline/fixture-force" in index.text
+    assert "<td>Scan</td><td>0</td><td>0</td>" in index.text  # today: back in Scan, nothing open
+
+
+def test_timeline_api(fixture_server) -> None:
+    rows = requests.get(f"{fixture_server.url}/api/timeline", params={"force": "fixture-force"}, timeout=10).json()["results"]
+    kinds = {(r["kind"], r["item"].rsplit("/", 1)[1]) for r in rows}
+    assert ("closed", "2024-03-closure") in kinds and ("opened", "2023-investigations-1") in kinds
+    assert ("inspection", "2023-09-peel-inspection") in kinds
+    inspection = next(r for r in rows if r["item"].endswith("2023-09-peel-inspection"))
+    assert inspection["asGiven"] == "2023-09" and inspection["start"] == "2023-09-01"
+    assert [r["start"] for r in rows] == sorted(r["start"] for r in rows)
+    csv_text = requests.get(f"{fixture_server.url}/api/timeline", params={"force": "fixture-force", "format": "csv"},
+                            timeout=10).text
+    assert csv_text.splitlines()[0].startswith("kind,item,start")
+    for bad in ({"force": "atlantis"}, {"force": "fixture-force", "format": "xml"}):
+        assert requests.get(f"{fixture_server.url}/api/timeline", params=bad, timeout=10).status_code == 400

@@ -108,3 +108,49 @@ def test_seed_graph_same_results_from_both_engines(seed_store):
     reference = validate_store(seed_store, engine="pyshacl")
     assert {r.key() for r in fast.results} == {r.key() for r in reference.results}
     assert reference.conforms
+
+
+NEW_KEY = "news-2024-09-20-test-force-reaction"
+NEW_GRAPH = f"https://w3id.org/oversight/data/document/{NEW_KEY}"
+
+
+def added_document(exact: str) -> str:
+    """SPARQL Update adding one document graph that quotes Lee Freeman (exact: the words it quotes)."""
+    doc, text = f"<https://w3id.org/oversight/id/document/{NEW_KEY}>", f"<https://w3id.org/oversight/id/text/{NEW_KEY}>"
+    content = "Lee Freeman said: “I recognise the effort the force is making.”"
+    import hashlib
+
+    sha = hashlib.sha256(content.encode()).hexdigest()
+    day = '"2024-09-20"^^xsd:date'
+    precision = "<https://w3id.org/oversight/id/concept/date-precision/day>"
+    statement = f"<https://w3id.org/oversight/id/statement/{NEW_KEY}/1>"
+    occurrence = f"<https://w3id.org/oversight/id/occurrence/{NEW_KEY}/1>"
+    return PREFIXES + f"""INSERT DATA {{ GRAPH <{NEW_GRAPH}> {{
+        <{NEW_GRAPH}> a prov:Entity ; og:describesDocument {doc} ; prov:wasDerivedFrom {doc} ; dct:source {doc} .
+        {doc} a og:NewsArticle ; dct:title "Reaction"@en ; dct:publisher <https://w3id.org/oversight/id/organisation/hmicfrs> ;
+            og:date {day} ; og:datePrecision {precision} ; og:earliestDate {day} ; og:latestDate {day} ; og:archivedText {text} .
+        {text} a og:ArchivedText ; og:sha256 "{sha}" ; dct:format "text/plain; charset=utf-8" ; og:content "{content}" .
+        {statement} a og:Statement ; og:speaker <https://w3id.org/oversight/id/person/lee-freeman> ;
+            og:speakerPost <https://w3id.org/oversight/id/post/hmicfrs/inspector> ; schema:text "{exact}"@en ;
+            og:speechMode <https://w3id.org/oversight/id/concept/speech-mode/direct-quote> ;
+            og:date {day} ; og:datePrecision {precision} ; og:earliestDate {day} ; og:latestDate {day} ; og:occurrence {occurrence} .
+        {occurrence} a og:Occurrence ; oa:hasSource {doc} ; oa:hasSelector <{occurrence[1:-1]}#q>, <{occurrence[1:-1]}#p> .
+        <{occurrence[1:-1]}#q> a oa:TextQuoteSelector ; oa:exact "{exact}" .
+        <{occurrence[1:-1]}#p> a oa:TextPositionSelector ; oa:start 19 ; oa:end {19 + len(exact)} .
+    }} }}"""
+
+
+@pytest.mark.parametrize("exact, expected", [
+    ("I recognise the effort the force is making.", set()),
+    ("I recognise the efforts the force is making.", {"QuoteVerbatimShape"}),
+])
+def test_incremental_validation_of_an_added_document_matches_full_validation(exact, expected):
+    from oversight.validation import focus_of_graph, validate_added_graph
+
+    store = store_for_files([BASE])
+    store.update(added_document(exact))
+    incremental = validate_added_graph(store, NEW_GRAPH)
+    full = validate_store(store)
+    assert {r.shape.rsplit("#", 1)[1] for r in incremental.results} == expected
+    assert {r.key() for r in incremental.results} == {r.key() for r in full.results}
+    assert incremental.focus_nodes == len(focus_of_graph(store, NEW_GRAPH)) < 30

@@ -2,12 +2,15 @@
 
 The manifests are read as RDF: every ht:Request (method, path, headers, body and its encoding) is
 sent as written, and every ht:Response expectation (status class, result format, boolean) checked.
-The data the tests need (ut:graphData) is loaded into one server with `serve --graph LABEL=FILE`.
+The data the tests need (ut:graphData) is loaded with `serve --graph LABEL=FILE`: into a read-only
+server for the query tests, and into a server with writes enabled for the update tests, whose
+requests get that server's bearer token added.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +37,6 @@ def _w3c_dir() -> Path:
 W3C = _w3c_dir()
 PROTOCOL_MANIFEST = W3C / "sparql11-protocol" / "manifest.ttl"
 SD_MANIFEST = W3C / "sparql11-service-description-manifest.ttl"
-UPDATES_SKIPPED = "updates: see issue 7 writes (helper harden)"
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
@@ -106,25 +108,39 @@ def protocol_tests() -> list[ProtocolTest]:
     return tests
 
 
-def _params():
+def _params(updates: bool):
+    """The manifest's tests: those that update (or try to) when `updates`, the others otherwise."""
     if not PROTOCOL_MANIFEST.exists():
         return [pytest.param(None, marks=pytest.mark.skip(
             reason=f"W3C SPARQL 1.1 Protocol manifest not found at {PROTOCOL_MANIFEST} (set OVERSIGHT_W3C_DIR)"))]
-    params = []
-    for test in protocol_tests():
-        marks = [pytest.mark.skip(reason=UPDATES_SKIPPED)] if test.name.startswith("update_") else []
-        params.append(pytest.param(test, id=test.name, marks=marks))
-    return params
+    return [pytest.param(t, id=t.name) for t in protocol_tests() if ("update" in t.name) == updates]
 
 
-@pytest.fixture(scope="module")
-def w3c_server():
+def _start(*extra: str) -> Server:
     if not PROTOCOL_MANIFEST.exists():
         pytest.skip(f"W3C manifests not found under {W3C} (set OVERSIGHT_W3C_DIR)")
     data = {label: path for test in protocol_tests() for label, path in test.graph_data}
     assert len(data) == 3, "the manifest's ut:graphData should name data1.nt to data3.nt"
-    srv = start_server(*[arg for label, path in sorted(data.items()) for arg in ("--graph", f"{label}={path}")])
+    return start_server(*[arg for label, path in sorted(data.items()) for arg in ("--graph", f"{label}={path}")], *extra)
+
+
+@pytest.fixture(scope="module")
+def w3c_server():
+    """The read-only endpoint, for the query and service description tests."""
+    srv = _start()
     yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def w3c_write_server(tmp_path_factory):
+    """The endpoint with writes enabled: the update tests send its token as a bearer token (the
+    manifest's requests carry no credentials; a public endpoint must not take updates without)."""
+    token = secrets.token_urlsafe(32)
+    token_file = tmp_path_factory.mktemp("w3c") / "token"
+    token_file.write_text(token)
+    srv = _start("--write-token-file", str(token_file))
+    yield srv, token
     srv.stop()
 
 
@@ -152,12 +168,29 @@ def _check(response: requests.Response, expected: HttpRequest, title: str) -> No
         list(ox.parse(response.content, format=ox.RdfFormat.from_media_type(media_type)))
 
 
-@pytest.mark.parametrize("test", _params())
-def test_protocol(w3c_server: Server, test: ProtocolTest) -> None:
+def _run(server: Server, test: ProtocolTest, extra_headers: dict[str, str]) -> None:
     for request in test.requests:
-        response = requests.request(request.method, w3c_server.url + request.path, headers=request.headers,
-                                    data=request.body, timeout=30, allow_redirects=False)
+        response = requests.request(request.method, server.url + request.path, data=request.body, timeout=60,
+                                    headers={**request.headers, **extra_headers}, allow_redirects=False)
         _check(response, request, test.title)
+
+
+@pytest.mark.parametrize("test", _params(updates=False))
+def test_protocol_query(w3c_server: Server, test: ProtocolTest) -> None:
+    _run(w3c_server, test, {})
+
+
+@pytest.mark.parametrize("test", _params(updates=True))
+def test_protocol_update(w3c_write_server: tuple[Server, str], test: ProtocolTest) -> None:
+    server, token = w3c_write_server
+    _run(server, test, {"Authorization": f"Bearer {token}"})
+
+
+def test_updates_need_the_token(w3c_write_server: tuple[Server, str]) -> None:
+    server, _ = w3c_write_server
+    response = requests.post(server.url + "/sparql/", data=b"CLEAR ALL", timeout=10,
+                             headers={"Content-Type": "application/sparql-update"})
+    assert response.status_code == 401
 
 
 # -- Service description -----------------------------------------------------------------------

@@ -13,14 +13,16 @@ from .loader import open_store
 from .store import Store
 
 
-def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
-    """Build the service. Pass a ready `store` to share one between apps (tests, CLI)."""
+def create_app(settings: Settings | None = None, store: Store | None = None, validation: dict | None = None) -> Flask:
+    """Build the service. Pass a ready `store` to share one between apps (tests, CLI), and the
+    `validation` status of its data (validation.gate; None: not validated)."""
     settings = settings or Settings()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_body_bytes  # one limit for bodies and form fields
     app.extensions["oversight.settings"] = settings
     app.extensions["oversight.store"] = store or open_store(settings)
+    app.extensions["oversight.validation"] = validation or {"checked": False, "conforms": None}
     executor.configure(app.extensions["oversight.store"], settings)
 
     observability.init_app(app)

@@ -1,8 +1,9 @@
-"""The `oversight` command line: serve, query, export, stats, ingest, add."""
+"""The `oversight` command line: serve, query, export, stats, validate, ingest, add."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -48,6 +49,33 @@ def data_options(command):
                            help="oxigraph: the embedded store (in memory, or --store DIR); "
                                 "sparql: a remote SPARQL 1.1 server shared by any number of replicas.")(command)
     return command
+
+
+def gate_option(command):
+    """`--allow-invalid` for every command that publishes or reads the loaded data."""
+    command = click.option("--skip-validation", is_flag=True, envvar="OVERSIGHT_SKIP_VALIDATION", expose_value=False,
+                           callback=_remember, help="Do not validate at all (benchmarks of uncurated data); "
+                           "the service says the data was not checked.")(command)
+    return click.option("--allow-invalid", is_flag=True, envvar="OVERSIGHT_ALLOW_INVALID",
+                        help="Use the data even if it violates the SHACL shapes (the service then says so).")(command)
+
+
+def open_checked_store(settings: Settings, allow_invalid: bool):
+    """Open the store and validate it first: data with violations is refused (the report goes to
+    standard error, exit 1) unless `allow_invalid`. Returns the store and the validation status."""
+    from .validation import InvalidData, gate
+
+    store = open_store(settings)
+    try:
+        skip = bool(click.get_current_context().meta.get("oversight.skip_validation"))
+        report, status = gate(store, allow_invalid, shapes_dir=settings.shapes_dir, skip=skip)
+    except InvalidData as refused:
+        click.echo(refused.report.text(), err=True)
+        raise click.ClickException(str(refused)) from None
+    if report is not None and not report.conforms:
+        click.echo(f"oversight: warning: serving data that does NOT conform ({len(report.violations)} "
+                   "violation(s)) because of --allow-invalid", err=True)
+    return store, status
 
 
 def _remember(ctx: click.Context, param: click.Parameter, value):
@@ -100,7 +128,7 @@ LIMIT_OPTIONS = [
     ("max_nesting_depth", click.IntRange(1), "Deepest nesting of brackets accepted (400 past it)."),
     ("max_body_bytes", click.IntRange(1), "Largest request body accepted (413 past it)."),
     ("cache_bytes", click.IntRange(0), "Result cache per worker, in bytes (0: off)."),
-    ("query_processes", click.IntRange(0), "Query processes per worker (0: one per CPU, at least 2)."),
+    ("query_processes", click.IntRange(0), "Query processes per worker (0: one per CPU, at least 4)."),
     ("query_memory_bytes", click.IntRange(0), "Memory a query process may take beyond the loaded store (0: no limit); past it, 503."),
 ]
 
@@ -113,6 +141,7 @@ LIMIT_OPTIONS = [
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Gunicorn worker processes.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1), help="Threads per worker.")
 @click.option("--public-base", default=None, help="Public URL of this deployment, e.g. https://example.org.")
+@gate_option
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
               help="Origin whose web pages may read responses (repeatable; default '*', any; 'none' turns CORS off).")
 @click.option("--write-token-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -121,17 +150,17 @@ LIMIT_OPTIONS = [
 @click.option("--shared-cache-s", type=click.IntRange(0), default=0, show_default=True, metavar="S",
               help="Let shared caches (a CDN in front of several replicas) serve pages, results and dumps for S "
                    "seconds without asking again; 0: every cache revalidates each time (cheap 304s).")
-@click.option("--allow-update-host", "update_hosts", multiple=True, metavar="HOST",
-              help="Let LOAD and SERVICE inside authorised updates fetch from HOST (repeatable; default: none).")
-def serve(store_path, data_files, graph_files, host, port, workers, threads, public_base, cors_origins,
-          write_token_file, shared_cache_s, update_hosts, **limits) -> None:
+@click.option("--allow-remote-host", "remote_hosts", multiple=True, metavar="HOST",
+              help="Let SERVICE (in queries and updates) and LOAD (in updates) fetch from HOST (repeatable; default: none).")
+def serve(store_path, data_files, graph_files, host, port, workers, threads, public_base, cors_origins, allow_invalid,
+          write_token_file, shared_cache_s, remote_hosts, **limits) -> None:
     """Start the HTTP service (SPARQL endpoint and linked-data pages) under gunicorn."""
     from .wsgi import run_gunicorn
 
     extra = {name: value for name, value in limits.items() if value is not None}
     if cors_origins:
         extra["cors_origins"] = tuple(o for o in cors_origins if o != "none")
-    extra["update_remote_hosts"] = tuple(update_hosts)
+    extra["remote_hosts"] = tuple(remote_hosts)
     extra["shared_cache_s"] = shared_cache_s
     if write_token_file is not None:
         extra["write_token"] = write_token_file.read_text(encoding="utf-8")
@@ -146,27 +175,28 @@ def serve(store_path, data_files, graph_files, host, port, workers, threads, pub
             raise click.BadParameter("writes need a single worker process (use --threads for concurrency)",
                                      param_hint="--workers")
 
-    def announce(store: Store) -> Store:
+    def open_validated() -> tuple[Store, dict]:
+        store, validation = open_checked_store(settings, allow_invalid)
         click.echo(f"Oversight Graph: {len(store)} quads in {len(store.named_graphs())} graphs; "
                    f"serving on http://{host}:{port}/", err=True)
-        return store
+        return store, validation
 
     if settings.store_path is None:
-        store = announce(open_store(settings))
-    else:
-        run_in_child(lambda: announce(open_store(settings)))  # each worker then reopens the store
-        store = None
-    run_gunicorn(settings, store, host=host, port=port, workers=workers, threads=threads)
+        store, validation = open_validated()
+    else:  # open, load and validate in a child; each worker then reopens the store
+        store, validation = None, run_in_child_returning(lambda: open_validated()[1])
+    run_gunicorn(settings, store, host=host, port=port, workers=workers, threads=threads, validation=validation)
 
 
 @cli.command()
 @data_options
 @click.argument("query")
 @click.option("--format", "fmt", type=click.Choice(results.CLI_FORMATS), default="table", show_default=True)
-def query(store_path, data_files, graph_files, query, fmt) -> None:
+@gate_option
+def query(store_path, data_files, graph_files, query, fmt, allow_invalid) -> None:
     """Run QUERY (a SPARQL string or a path to a .rq file) against the graph."""
     text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") else query
-    store = open_store(settings_from(store_path, data_files, graph_files))
+    store, _ = open_checked_store(settings_from(store_path, data_files, graph_files), allow_invalid)
     try:
         result = store.query(text)
     except SyntaxError as err:
@@ -178,9 +208,10 @@ def query(store_path, data_files, graph_files, query, fmt) -> None:
 @data_options
 @click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="trig", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of standard output.")
-def export(store_path, data_files, graph_files, fmt, output) -> None:
+@gate_option
+def export(store_path, data_files, graph_files, fmt, output, allow_invalid) -> None:
     """Export the whole graph (every named graph) as TriG, N-Quads, Turtle or JSON-LD."""
-    store = open_store(settings_from(store_path, data_files, graph_files))
+    store, _ = open_checked_store(settings_from(store_path, data_files, graph_files), allow_invalid)
     rdf_format = EXPORT_FORMATS[fmt]
     if output is None:
         store_dump(store, rdf_format, click.get_binary_stream("stdout"))
@@ -201,10 +232,43 @@ def store_dump(store: Store, fmt: ox.RdfFormat, out) -> None:
 
 @cli.command()
 @data_options
-def stats(store_path, data_files, graph_files) -> None:
+@gate_option
+def stats(store_path, data_files, graph_files, allow_invalid) -> None:
     """Triples per named graph and entities per class."""
-    store = open_store(settings_from(store_path, data_files, graph_files))
+    store, _ = open_checked_store(settings_from(store_path, data_files, graph_files), allow_invalid)
     click.echo(stats_module.render(stats_module.compute(store)))
+
+
+@cli.command()
+@data_options
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json-ld", "json"]), default="text",
+              show_default=True, help="text: readable, grouped by shape; turtle/json-ld: the sh:ValidationReport; json: plain.")
+@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
+              help="fast: the shapes compiled to SPARQL on pyoxigraph; pyshacl: the reference engine.")
+def validate(store_path, data_files, graph_files, files, fmt, engine) -> None:
+    """Validate FILES (or, without FILES, the configured graph) against the SHACL shapes.
+
+    Files are loaded as the loader would (documents/KEY.ttl into its document graph, with
+    texts/KEY.txt beside it; reference.ttl into the reference graph), with the ontology.
+    Exit 0: conforms (warnings allowed); 1: violations; 2: unreadable input."""
+    from .validation import store_for_files, validate_store
+
+    settings = settings_from(store_path, data_files, graph_files)
+    if files:
+        missing = [str(f) for f in files if not f.is_file()]
+        if missing:
+            raise LoadError(missing[0], "no such file")
+        store = store_for_files(files, settings.ontology_dir)
+    else:
+        store = open_store(settings)
+        if not isinstance(store, Store):
+            raise click.UsageError("validate checks local data: give FILES, or use the oxigraph backend")
+    report = validate_store(store, engine=engine, shapes_dir=settings.shapes_dir, ontology_dir=settings.ontology_dir)
+    click.echo(report.serialize(fmt), nl=False)
+    if fmt != "text":
+        click.echo(report.summary(), err=True)
+    sys.exit(0 if report.conforms else 1)
 
 
 @cli.command()
@@ -282,28 +346,30 @@ def ingest(store_path, data_files, graph_files, file, kind, url, published, publ
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Add to a graph_data/ directory instead (documents/KEY.ttl and texts/KEY.txt), checked against the graph it holds.")
 def add(store_path, data_files, graph_files, draft, data_dir) -> None:
-    """Merge a reviewed DRAFT.ttl into the store (--store DIR) in one transaction, or write it into
-    a graph_data/ directory (--data-dir DIR).
+    """Merge a reviewed DRAFT.ttl into the store (--store DIR, or a remote one with --backend sparql)
+    in one transaction, or write it into a graph_data/ directory (--data-dir DIR).
 
     Refuses, leaving the store (or directory) unchanged, while the draft fails the shapes gate or
     still has items marked og:needsReview."""
     from .ingest import review
 
-    if (store_path is None) == (data_dir is None):
-        raise click.UsageError("add writes to an on-disk store or a data directory: give --store DIR or --data-dir DIR")
     settings = settings_from(store_path, data_files, graph_files)
+    remote = settings.backend == "sparql"
+    if [store_path is not None, data_dir is not None, remote].count(True) != 1:
+        raise click.UsageError("add writes to one place: give --store DIR, --data-dir DIR or --backend sparql")
     if data_dir is not None:
         settings.data_dir = data_dir
     store = open_store(settings)
-    result = review.add_draft(draft, store, persist=store_path is not None)
+    where = store_path or data_dir or settings.query_url
+    result = review.add_draft(draft, store, persist=data_dir is None)
     if not result.ready:
         click.echo(result.text(), err=True)
-        raise click.ClickException(f"{draft} was not added: the {'store' if store_path else 'data directory'} is unchanged")
+        raise click.ClickException(f"{draft} was not added: {where} is unchanged")
     if data_dir is not None:
         ttl_path, txt_path = review.write_to_data_dir(draft, result, data_dir)
         click.echo(f"added <{result.graph}>: wrote {ttl_path} and {txt_path}")
     else:
-        click.echo(f"added <{result.graph}> ({len(result.quads)} triples) to {store_path}")
+        click.echo(f"added <{result.graph}> ({len(result.quads)} triples) to {where}")
 
 
 def write_text(text: str, output: Path | None) -> None:
@@ -340,6 +406,20 @@ def run_reporting_errors(action: Callable[[], object]) -> int:
         click.echo(f"oversight: internal error: {type(err).__name__}: {err}", err=True)
         return 70
     return 0
+
+
+def run_in_child_returning(action: Callable[[], object]) -> object:
+    """run_in_child, handing the action's JSON-serialisable result back to the parent through a pipe."""
+    read_end, write_end = os.pipe()
+
+    def act_and_send() -> None:
+        with os.fdopen(write_end, "w") as pipe:
+            json.dump(action(), pipe)
+
+    run_in_child(act_and_send)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        return json.load(pipe)
 
 
 def run_in_child(action: Callable[[], object]) -> None:

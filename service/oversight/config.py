@@ -50,13 +50,13 @@ class Settings:
     max_nesting_depth: int = 64
     max_response_bytes: int = 100_000_000
     cache_bytes: int = 64_000_000  # result cache per worker process; 0 turns it off
-    query_processes: int = 0  # query processes per worker; 0: one per CPU, at least two
+    query_processes: int = 0  # query processes per worker; 0: one per CPU, at least four
     query_memory_bytes: int = 2_000_000_000  # address space a query process may add; 0: no limit
     # Bearer token that enables writes (SPARQL Update, Graph Store writes); None: read-only service.
     # Never printed: repr=False keeps it out of logs and error pages.
     write_token: str | None = field(default_factory=lambda: os.environ.get("OVERSIGHT_WRITE_TOKEN") or None, repr=False)
-    # Hosts that LOAD and SERVICE inside an authorised update may fetch from; empty: none.
-    update_remote_hosts: tuple[str, ...] = ()
+    # Hosts that SERVICE (queries, updates) and LOAD (updates) may fetch from; empty: none (no SSRF).
+    remote_hosts: tuple[str, ...] = ()
 
     @property
     def serves_seed_graph(self) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+from werkzeug.exceptions import NotFound
 
 from .store import Store
 
@@ -36,7 +37,10 @@ class Description:
 def describe(store: Store, iri: str, *, inverse: bool = True) -> Description:
     """The description of `iri`; hash IRIs it links to (`{iri}#from`) are described with it, since
     their IRI resolves to this same document."""
-    subject = ox.NamedNode(iri)
+    try:
+        subject = ox.NamedNode(iri)
+    except ValueError:  # an address no IRI can have (found by the fuzz test): nothing lives there
+        raise NotFound("Nothing in the graph has this address.") from None
     forward = closure(store, [subject])
     hashed = list(dict.fromkeys(q.object for q in forward
                                 if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(iri + "#")))

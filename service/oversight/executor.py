@@ -37,12 +37,14 @@ forked before the write are retired.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import queue
 import re
 import resource
 import signal
+import stat
 import threading
 import time
 import weakref
@@ -56,6 +58,7 @@ import pyoxigraph as ox
 from .config import Settings
 from .formats import Format
 from .store import Store
+from .remote_access import RemoteAccessRefused, check_remote_access
 
 Kind = Literal["solutions", "boolean", "graph"]
 
@@ -217,6 +220,10 @@ def check_query(query: str, settings: Settings) -> None:
     if nesting_depth(query, settings.max_nesting_depth) > settings.max_nesting_depth:
         raise QueryRejected(f"query nests deeper than {settings.max_nesting_depth} levels (brackets, braces "
                             "and parentheses); that is the limit")
+    try:  # after the size and depth checks: only a bounded query is parsed for SERVICE
+        check_remote_access(query, settings.remote_hosts, is_query=True)
+    except RemoteAccessRefused as err:
+        raise QueryRejected(str(err)) from None
 
 
 # -- the executor: checks, cache, pool --------------------------------------------------------
@@ -393,11 +400,12 @@ class _Pool:
 
     def __init__(self, store: Store, settings: Settings):
         self.store, self.settings, self.pid = store, settings, os.getpid()
-        self.size = settings.query_processes or max(2, os.cpu_count() or 2)
+        self.size = settings.query_processes or max(4, os.cpu_count() or 4)
         self._idle: list[_Child] = []
         self._all: dict[int, _Child] = {}
         self._starting = 0
         self._cond = threading.Condition()
+        self._spawn_lock = threading.Lock()
         # When the pool goes (its store dropped, or the process exits), so do its processes.
         weakref.finalize(self, _stop_all, self._all, self.pid)
 
@@ -411,9 +419,9 @@ class _Pool:
                 raise QueryTimeout(f"query stopped after the time limit of {timeout_s:g} s")
             header = child.conn.recv()
             if header[0] == "ok":
-                lines = child.conn.recv_bytes()
+                lines = header[4] if header[4] is not None else child.conn.recv_bytes()
                 healthy = len(lines) <= RECYCLE_BYTES
-                return child.version, (*header[1:], lines)
+                return child.version, (*header[1:4], lines)
             healthy = True
             if header[0] == "syntax":
                 err = SyntaxError(header[1])
@@ -460,28 +468,24 @@ class _Pool:
         _stop(child)
 
     def _spawn(self) -> _Child:
-        ours, theirs = Pipe()
         # Fork only between writes, so that no store transaction is half-done in the child.
-        with getattr(self.store, "_lock", threading.Lock()):
+        with self._spawn_lock, getattr(self.store, "_lock", None) or contextlib.nullcontext():
+            ours, theirs = Pipe()
             version = self.store.version
-            with self._cond:
-                siblings = [c.conn for c in self._all.values()]
             pid = os.fork()
-        if pid == 0:  # the query process: never returns
-            status = 1
-            try:
-                ours.close()
-                for conn in siblings:  # so that each process sees EOF when the worker dies
-                    conn.close()
-                _serve_queries(theirs, self.store, self.settings)
-                status = 0
-            finally:
-                os._exit(status)
-        theirs.close()
-        child = _Child(pid, ours, version)
-        with self._cond:
-            self._all[pid] = child
-        return child
+            if pid == 0:  # the query process: never returns
+                status = 1
+                try:
+                    _close_inherited_sockets(keep=theirs.fileno())
+                    _serve_queries(theirs, self.store, self.settings)
+                    status = 0
+                finally:
+                    os._exit(status)
+            theirs.close()
+            child = _Child(pid, ours, version)
+            with self._cond:
+                self._all[pid] = child
+            return child
 
 
 def _stop(child: _Child) -> None:
@@ -500,6 +504,25 @@ def _stop_all(children: dict[int, _Child], owner: int) -> None:
 
 
 # -- inside a query process ---------------------------------------------------------------------
+def _close_inherited_sockets(keep: int) -> None:
+    """Close the worker's sockets and pipes (clients' connections, the listening socket, the other
+    query processes' pipes) so that none stays open because a query process holds a copy: a client
+    reading to EOF would wait, and a query process would not see its worker go. Files stay open (an
+    on-disk store reads through them)."""
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        return
+    for fd in fds:
+        if fd <= 2 or fd == keep:
+            continue
+        try:
+            if stat.S_ISSOCK(os.fstat(fd).st_mode) or stat.S_ISFIFO(os.fstat(fd).st_mode):
+                os.close(fd)
+        except OSError:
+            pass
+
+
 class _Capped(Exception):
     pass
 
@@ -559,8 +582,11 @@ def _serve_queries(conn: Connection, store: Store, settings: Settings) -> None:
         try:
             result = store.query(query, default_graph=default_graphs, named_graphs=named_graphs)
             kind, rows, truncated, lines = _to_lines(result, settings)
-            conn.send(("ok", kind, rows, truncated))
-            conn.send_bytes(lines)
+            if len(lines) <= STREAM_THRESHOLD:  # one message: a round trip less for the usual small answer
+                conn.send(("ok", kind, rows, truncated, lines))
+            else:  # no pickled copy of a large one
+                conn.send(("ok", kind, rows, truncated, None))
+                conn.send_bytes(lines)
         except SyntaxError as err:
             conn.send(("syntax", str(err), err.lineno, err.offset))
         except Exception as err:  # noqa: BLE001 - reported to the worker as QueryFailed

@@ -21,4 +21,6 @@ def readyz():
     except OSError as err:
         return jsonify(status="unavailable", reason=str(err).splitlines()[0] if str(err) else "store error"), 503
     writable = bool(current_app.extensions["oversight.settings"].write_token)
-    return jsonify(status="ready", data_version=store.version, modified=store.modified.isoformat(), writes_enabled=writable)
+    # The validation status says whether the data served passed the SHACL shapes (see validation.gate).
+    return jsonify(status="ready", data_version=store.version, modified=store.modified.isoformat(),
+                   writes_enabled=writable, validation=current_app.extensions.get("oversight.validation"))

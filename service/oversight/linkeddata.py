@@ -16,7 +16,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from . import dataset, ontology_doc, statements, urls
 from .describe import Description, describe, graph_quads
 from .formats import GRAPH_FORMATS, HTML, Format, by_name, negotiate
-from .namespaces import DATA_BASE, ONTOLOGY_IRI, PREFIXES
+from .namespaces import DATA_BASE, OG, ONTOLOGY_IRI, PREFIXES
 from .present import Labeller, inverse_rows, property_rows, types_of
 
 bp = Blueprint("linkeddata", __name__)
@@ -124,6 +124,17 @@ def ontology(ext: str | None = None, version: str | None = None) -> Response:
                                               alternates=alternates("/def/oversight")))
 
 
+def archived_text_path(store, iri: str) -> str | None:
+    """The readable source text page of a document (or of an archived text) that has one."""
+    for prefix in (statements.DOCUMENT_PREFIX, f"{DATA_BASE}/id/text/"):
+        if iri.startswith(prefix):
+            key = iri[len(prefix):]
+            text = urls.valid_iri(f"{DATA_BASE}/id/text/{key}")
+            if text is not None and any(store.oxigraph.quads_for_pattern(text, ox.NamedNode(str(OG.content)), None, None)):
+                return f"{request.script_root}/text/{key}"
+    return None
+
+
 def render_resource(desc, path: str, graph_size: int | None = None) -> str:
     store = current_app.extensions["oversight.store"]
     label = Labeller(store)
@@ -138,4 +149,5 @@ def render_resource(desc, path: str, graph_size: int | None = None) -> str:
         said_about=statements.for_resource(store, label, about=iri),
         from_source=statements.for_resource(store, label, source=iri) if iri.startswith(statements.DOCUMENT_PREFIX) else [],
         alternates=alternates(path), graph_size=graph_size, data_base=DATA_BASE,
+        archived_text=archived_text_path(store, iri),
     )

@@ -1,6 +1,7 @@
 """What each request did, for operators: one JSON access-log line and Prometheus metrics.
 
-The log line has the method, path, status, duration and a hash of the query or update (enough to
+The log goes to standard output, one JSON object a line (as gunicorn's own access log would); its
+lines have the method, path, status, duration and a hash of the query or update (enough to
 group repeated queries without logging their text); never headers, so never a token. `/metrics`
 serves requests by endpoint and status, a latency histogram, timeouts, rejected queries and the
 data version, in the Prometheus text format. Each worker process counts its own requests.
@@ -51,7 +52,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     logger = logging.getLogger("oversight.access")
     if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = logging.StreamHandler(sys.stdout)
         handler.setFormatter(logging.Formatter("%(message)s"))
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
@@ -93,15 +94,16 @@ def run_for_table(query: str, label: Labeller) -> dict:
         data = b"".join(evaluation.serialize(by_name("ntriples", GRAPH_FORMATS)))
         triples = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
         rows = [[term(t.subject, label), term(t.predicate, label), term(t.object, label)] for t in triples]
-        return {"columns": ["subject", "predicate", "object"], "rows": rows[:MAX_TABLE_ROWS], "total": len(rows)}
+        return {"kind": "graph", "columns": ["subject", "predicate", "object"], "rows": rows[:MAX_TABLE_ROWS],
+                "total": len(rows)}
     answer = json.loads(b"".join(evaluation.serialize(by_name("json", RESULTS_FORMATS))))
     if evaluation.kind == "boolean":
-        return {"boolean": answer["boolean"]}
+        return {"kind": "boolean", "boolean": answer["boolean"]}
     columns = answer["head"]["vars"]
     bindings = answer["results"]["bindings"]
     rows = [[term(_term_from_json(b.get(c)), label) if b.get(c) else Term("") for c in columns]
             for b in bindings[:MAX_TABLE_ROWS]]
-    return {"columns": columns, "rows": rows, "total": len(bindings)}
+    return {"kind": "solutions", "columns": columns, "rows": rows, "total": len(bindings)}
 
 
 @bp.route("/query", methods=["GET", "POST"])
@@ -127,5 +129,9 @@ def query_page() -> tuple[str, int]:
             # QueryCrashed is a QueryFailed: the query process died (e.g. out of memory).
             error, status = f"Query not run: {err}", 503 if isinstance(err, executor.QueryCrashed) else 400
     examples = [(n, query_summary(n)) for n in EXAMPLE_QUERIES]
-    return render_template("query.html", query=query or DEFAULT_QUERY, names=examples, result=result,
+    downloads = {}
+    if result and len(query) < 4000:  # longer queries: POST them to /sparql yourself
+        names = {"graph": ("turtle", "jsonld"), "solutions": ("csv", "json"), "boolean": ("json",)}[result["kind"]]
+        downloads = {n: f"{request.script_root}/sparql?{urlencode({'query': query, 'format': n})}" for n in names}
+    return render_template("query.html", query=query or DEFAULT_QUERY, names=examples, result=result, downloads=downloads,
                            error=error), status

@@ -59,6 +59,22 @@ def readable_date(literal: ox.Literal) -> str | None:
     return None
 
 
+def readable_dating(given: ox.Literal | None, earliest: ox.Literal | None, latest: ox.Literal | None,
+                    end: ox.Literal | None = None) -> str:
+    """When something happened, as precisely as its source says: the printed date (`given`, with `end`
+    for a span: "May 2024 to June 2024"), or, where the source only bounds it, "between 23 and 29 July 2024"."""
+    if given is not None:
+        first = readable_date(given) or given.value
+        return f"{first} to {readable_date(end) or end.value}" if end is not None and end != given else first
+    if earliest is None:
+        return ""
+    first = readable_date(earliest) or earliest.value
+    last = (readable_date(latest) or latest.value) if latest is not None else None
+    if last is None:
+        return f"from {first}"
+    return first if first == last else f"between {first} and {last}"
+
+
 class Labeller:
     """Labels for IRIs, looked up once per page."""
 

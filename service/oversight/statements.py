@@ -13,7 +13,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from . import named, statements_index, urls
 from .namespaces import ID, OG
-from .present import Labeller, Term, term
+from .present import Labeller, Term, readable_dating, term
 from .queries import load_query
 from .store import Store
 
@@ -48,14 +48,6 @@ class StatementView:
 def query_params(args: Mapping[str, str]) -> dict[str, Any]:
     """The statements.rq parameters from request arguments (BadParameter for unusable dates)."""
     params: dict[str, Any] = {PARAM_NAMES.get(k, k): (args.get(k) or "").strip() for k in FILTERS}
-    # An IRI binds ?aboutParam itself (an indexed lookup); other text matches labels.
-    about = params.pop("about")
-    params["aboutText"] = about
-    if about.startswith(("http://", "https://")):
-        try:
-            params["about"], params["aboutText"] = ox.NamedNode(about), ""
-        except ValueError:
-            pass  # not a valid IRI: keep it as words
     start = named.date_param("from", args.get("from"), end=False)
     end = named.date_param("to", args.get("to"), end=True)
     if start > end:
@@ -82,19 +74,13 @@ def passage_path(source: ox.NamedNode | None, start, end) -> str | None:
     return f"/text/{key}?start={start.value}&end={end.value}#passage"
 
 
-def between(earliest: ox.Literal, latest: ox.Literal, label: Labeller) -> str:
-    """A date the source only bounds: "between 1 July and 18 September 2024" (as bounds, not a day)."""
-    first, last = term(earliest, label).text, term(latest, label).text
-    return first if first == last else f"between {first} and {last}"
-
-
 def views(rows: list[named.Row], label: Labeller) -> list[StatementView]:
     """Rows grouped into statements, each with every passage that reports it."""
     grouped: dict[ox.NamedNode, StatementView] = {}
     for row in rows:
         view = grouped.get(row["statement"])
         if view is None:
-            when = term(row["date"], label).text if row.get("date") else between(row["earliest"], row["latest"], label)
+            when = readable_dating(row.get("date"), row["earliest"], row["latest"])
             view = grouped[row["statement"]] = StatementView(
                 term(row["statement"], label), term(row["speaker"], label),
                 term(row["post"], label) if row.get("post") else None,

@@ -136,6 +136,14 @@ class Store:
         """Every quad of one named graph, or of the whole dataset."""
         return self._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph) if graph else None)
 
+    def copy_in_memory(self) -> "Store":
+        """An in-memory copy of the data, to try a write on before it touches this store. Taken under
+        the lock the executor forks under, so no query process starts in the middle of the copy."""
+        scratch = Store()
+        with self._lock:
+            scratch._ox.extend(self._ox.quads_for_pattern(None, None, None, None))
+        return scratch
+
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode))
 

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from . import named, urls
 from .namespaces import ID
-from .present import Labeller, Term, readable_date, term
+from .present import Labeller, Term, readable_date, readable_dating, term
 from .queries import load_query
 from .store import Store
 
@@ -63,12 +63,12 @@ def layout(rows: list[named.Row], label: Labeller, day: date | None = None) -> d
     finding_lane: dict[ox.NamedNode, int] = {}
     opened: dict[ox.NamedNode, date] = {}
     closed: dict[ox.NamedNode, date] = {}
+    closed_when: dict[ox.NamedNode, str] = {}
     marks: list[Mark] = []
     for r in rows:
         kind, item, start = r["kind"].value, r["item"], date.fromisoformat(r["start"].value)
         end = date.fromisoformat(r["end"].value) if r.get("end") else None
-        given = r.get("asGiven") if r.get("asGiven") is not None else r["start"]
-        when = readable_date(given) or given.value
+        when = readable_dating(r.get("asGiven"), r["start"], r.get("latest"), r.get("givenEnd"))
         if kind == "period":
             phase = label(r["phase"].value)
             marks.append(Mark(0, x(start), x(end or last), f"{phase} from {when}", urls.href(item.value),
@@ -79,6 +79,8 @@ def layout(rows: list[named.Row], label: Labeller, day: date | None = None) -> d
                 finding_lane[finding] = len(lanes)
                 lanes.append(label(finding.value))
             (opened if kind == "opened" else closed)[finding] = start
+            if kind == "closed":
+                closed_when[finding] = when
         else:
             lane = {"transition": 0, "inspection": 1, "document": 2, "statement": 3}[kind]
             marks.append(Mark(lane, x(start), x(end) if end and end > start else None,
@@ -86,7 +88,7 @@ def layout(rows: list[named.Row], label: Labeller, day: date | None = None) -> d
     for finding, lane in finding_lane.items():
         begin = opened.get(finding, first)
         stop = closed.get(finding)
-        status = f"closed {readable_date(named.date_literal(stop))}" if stop else "open"
+        status = f"closed {closed_when[finding]}" if stop else "open"
         marks.append(Mark(lane, x(begin), x(stop or last), f"{label(finding.value)}: {status}",
                           urls.href(finding.value), "finding closed" if stop else "finding open",
                           readable_date(named.date_literal(begin)) or ""))
@@ -110,8 +112,10 @@ def state(store: Store, force: str, day: date) -> dict:
 def timeline_index() -> str:
     store = current_app.extensions["oversight.store"]
     label = Labeller(store)
-    forces = [(term(r["force"], label), r["force"].value.rsplit("/", 1)[-1]) for r in named.run(store, "forces", {})]
-    return render_template("timeline_index.html", forces=forces)
+    today = date.today()
+    forces = [(term(r["force"], label), r["force"].value.rsplit("/", 1)[-1], state(store, r["force"].value, today))
+              for r in named.run(store, "forces", {})]
+    return render_template("timeline_index.html", forces=forces, today=today)
 
 
 @bp.get("/timeline/<slug>")
@@ -132,14 +136,37 @@ def timeline_page(slug: str) -> str | tuple[str, int]:
                            sparql=load_query("timeline"), state_sparql=load_query("state-on-date")), (400 if error else 200)
 
 
+def requested_force(store: Store) -> str:
+    """The `force` argument (IRI or slug) as a force IRI; BadParameter unless the graph has that force."""
+    given = (request.args.get("force") or "").strip()
+    force = given if given.startswith("http") else force_iri(given)
+    if not given or not known_force(store, force):
+        raise named.BadParameter("'force' must name a police force in the graph (IRI or slug)")
+    return force
+
+
+@bp.get("/api/timeline")
+def api_timeline() -> Response:
+    """`?force=IRI-or-slug[&format=csv]`: the rows of timeline.rq (kind, item, start, end, date as given…)."""
+    store = current_app.extensions["oversight.store"]
+    fmt = request.args.get("format", "json")
+    try:
+        force = requested_force(store)
+        if fmt not in ("json", "csv"):
+            raise named.BadParameter("'format' must be json or csv")
+    except named.BadParameter as err:
+        return Response(f"{err}\n", status=400, mimetype="text/plain")
+    return named.api_response(named.run(store, "timeline", {"force": ox.NamedNode(force)}), fmt, query_name="timeline")
+
+
 @bp.get("/api/state")
 def api_state() -> Response:
     """`?force=IRI-or-slug&date=YYYY-MM-DD`: phase, open causes of concern, open recommendations."""
     store = current_app.extensions["oversight.store"]
-    given = (request.args.get("force") or "").strip()
-    force = given if given.startswith("http") else force_iri(given)
-    if not given or not known_force(store, force):
-        return Response("'force' must name a police force in the graph (IRI or slug)\n", status=400, mimetype="text/plain")
+    try:
+        force = requested_force(store)
+    except named.BadParameter as err:
+        return Response(f"{err}\n", status=400, mimetype="text/plain")
     try:
         day = parse_day(request.args.get("date"))
     except named.BadParameter as err:

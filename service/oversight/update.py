@@ -19,7 +19,7 @@ from .formats import GRAPH_FORMATS, by_name
 from .protocol import ProtocolError, UpdateRequest, query_error, read_operation
 from .query_text import with_using
 from .sparql import UPDATE_HANDLER, endpoint_url, plain, settings, store
-from .update_guard import RefusedUpdate, check_remote_access
+from .remote_access import RemoteAccessRefused, check_remote_access
 from .validation import validate_store
 from .write_gate import gated_update, graph_update
 
@@ -67,8 +67,8 @@ def run_update(operation: UpdateRequest) -> Response:
     if operation.using_graphs or operation.using_named_graphs:
         update = with_using(update, operation.using_graphs, operation.using_named_graphs)
     try:
-        check_remote_access(update, settings().update_remote_hosts)
-    except RefusedUpdate as err:
+        check_remote_access(update, settings().remote_hosts)
+    except RemoteAccessRefused as err:
         return plain(400, f"Update refused: {err}")
     return _apply(update)
 
@@ -126,11 +126,13 @@ def _target_graph() -> str | None | Response:
 
 def _posted_triples(graph: str | None) -> list[ox.Triple] | Response:
     fmt = by_name(request.mimetype, GRAPH_FORMATS) if request.mimetype else None
-    if fmt is None or fmt.serializer.supports_datasets:
-        offered = ", ".join(f.media_type for f in GRAPH_FORMATS if not f.serializer.supports_datasets)
-        return plain(415, f"Send one graph as one of: {offered}")
+    if fmt is None:
+        return plain(415, f"Send the graph as one of: {', '.join(f.media_type for f in GRAPH_FORMATS)}")
     try:
-        return [q.triple for q in ox.parse(request.get_data(), format=fmt.serializer, base_iri=graph)]
+        quads = list(ox.parse(request.get_data(), format=fmt.serializer, base_iri=graph))
     except SyntaxError as err:
         # Also the answer to external XML entities and remote JSON-LD contexts, which the parser refuses.
         return plain(400, f"Malformed {fmt.name} data: {str(err).splitlines()[0]}")
+    if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
+        return plain(400, "The body names graphs of its own: send the triples of one graph")
+    return [q.triple for q in quads]

@@ -39,10 +39,13 @@ def doc_path(iri: str) -> str | None:
     return path
 
 
-def href(iri: str) -> str:
-    """A link for an IRI: the local page for our own IRIs, the IRI itself for everything else."""
+def href(iri: str) -> str | None:
+    """A link for an IRI: the local page for our own IRIs, the IRI itself for other web IRIs, and
+    none for other schemes (a `javascript:` IRI in the data or a query result never becomes a link)."""
     path = doc_path(iri)
-    return request.script_root + path if path is not None else iri
+    if path is not None:
+        return request.script_root + path
+    return iri if iri.startswith(("http://", "https://")) else None
 
 
 def absolute(path: str) -> str:

@@ -58,6 +58,25 @@ def shapes_graph(shapes_dir: Path | None = None) -> Graph:
     return graph
 
 
+_compiled: dict[tuple, tuple] = {}
+
+
+def compiled_shapes(shapes_dir: Path | None = None) -> tuple[Graph, tuple]:
+    """The shapes graph and its compiled checks for the fast engine, parsed once per version of the
+    files (parsing takes longer than validating one document). The fast engine only reads them."""
+    from .shacl_fast import compile_shapes
+
+    files = shapes_text(shapes_dir)
+    key = tuple((str(path), hash(text)) for path, text in files)
+    if key not in _compiled:
+        graph = Graph()
+        for path, text in files:
+            graph.parse(data=text, format="turtle", publicID=path.as_uri())
+        _compiled.clear()
+        _compiled[key] = (graph, tuple(compile_shapes(graph)))
+    return _compiled[key]
+
+
 def ontology_graph(ontology_dir: Path | None = None) -> Graph:
     ontology_dir = ontology_dir or default_dirs()[1]
     graph = Graph()
@@ -85,6 +104,14 @@ def store_for_files(paths: Sequence[Path], ontology_dir: Path | None = None) -> 
     texts = [q for p in paths if (q := archived_text_quad(Path(p))) is not None]
     store.load(sources, texts)
     return store
+
+
+def with_ontology(store: Store, ontology_dir: Path | None = None) -> Store:
+    from .loader import ontology_sources
+
+    copy = Store()
+    copy.load(ontology_sources(ontology_dir or default_dirs()[1]), list(store.oxigraph))
+    return copy
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal):
@@ -203,6 +230,10 @@ def validate_store(store: Store, *, engine: str = "fast", focus: Iterable | None
     `focus` (fast engine only) restricts validation to those nodes: what incremental validation
     of an added document uses (see validate_added_graph)."""
     started = time.perf_counter()
+    if engine == "fast" and ONTOLOGY_IRI not in store.named_graphs():
+        # Data served without its ontology (--data): validate a copy that has it, as pySHACL does
+        # with ont_graph, so class targets see rdfs:subClassOf and og: terms their definitions.
+        store = with_ontology(store, ontology_dir)
     if engine == "pyshacl":
         if focus is not None:
             raise ValueError("the pyshacl engine validates whole graphs only")
@@ -212,7 +243,8 @@ def validate_store(store: Store, *, engine: str = "fast", focus: Iterable | None
         from .shacl_fast import validate_fast
 
         focus_list = None if focus is None else list(focus)
-        results = validate_fast(store, shapes_graph(shapes_dir), focus_list)
+        shapes, checks = compiled_shapes(shapes_dir)
+        results = validate_fast(store, shapes, focus_list, checks)
         focus_count = None if focus_list is None else len(focus_list)
     else:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
@@ -227,3 +259,61 @@ def validate_files(paths: Sequence[Path], *, engine: str = "fast", shapes_dir: P
     """Validate RDF files as the loader would load them (raises store.LoadError if one is unreadable)."""
     store = store_for_files(paths, ontology_dir)
     return validate_store(store, engine=engine, shapes_dir=shapes_dir, ontology_dir=ontology_dir)
+
+
+# -- the publishing gate -------------------------------------------------------------------------
+class InvalidData(Exception):
+    """The data has violations and the operator did not say --allow-invalid."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        super().__init__(f"the data has {len(report.violations)} SHACL violation(s): refusing to publish it "
+                         "(fix it, or pass --allow-invalid to publish it anyway, saying so)")
+
+
+def publishing_status(report: Report | None, allow_invalid: bool, reason: str | None = None) -> dict:
+    """What the service says about validation (app.extensions["oversight.validation"], /readyz, pages)."""
+    if report is None:
+        return {"checked": False, "conforms": None, "allow_invalid": allow_invalid, "reason": reason}
+    return {"checked": True, "conforms": report.conforms, "allow_invalid": allow_invalid,
+            "violations": len(report.violations), "warnings": len(report.warnings),
+            "engine": report.engine, "seconds": round(report.seconds, 3)}
+
+
+def gate(store, allow_invalid: bool = False, *, shapes_dir: Path | None = None,
+         skip: bool = False) -> tuple[Report | None, dict]:
+    """Validate before publishing: raises InvalidData on violations unless `allow_invalid`;
+    `skip` (benchmarks of uncurated synthetic data) publishes without validating, and says so.
+
+    A remote SPARQL backend is not validated here (its data is loaded by its own tools); the status
+    says so rather than claiming it conforms."""
+    if not isinstance(store, Store):
+        return None, publishing_status(None, allow_invalid, "remote SPARQL backend: validate its data before loading it")
+    if skip:
+        return None, publishing_status(None, True, "validation skipped by the operator (--skip-validation)")
+    report = validate_store(store, shapes_dir=shapes_dir)
+    if not report.conforms and not allow_invalid:
+        raise InvalidData(report)
+    return report, publishing_status(report, allow_invalid)
+
+
+# -- incremental validation ----------------------------------------------------------------------
+def focus_of_graph(store: Store, graph: str) -> list:
+    """The nodes an added named graph can make (in)valid: its subjects, the IRIs it points to, and
+    the graph itself (its provenance). Cross-entity rules report on these nodes, so restricting
+    validation to them costs time in proportion to the document, not to the whole graph."""
+    nodes: set = {URIRef(graph)}
+    for quad in store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+        nodes.add(to_rdflib(quad.subject))
+        if isinstance(quad.object, ox.NamedNode) and quad.predicate.value != str(RDF.type):
+            nodes.add(URIRef(quad.object.value))
+    return [n for n in nodes if isinstance(n, URIRef)]
+
+
+def validate_added_graph(store: Store, graph: str, *, shapes_dir: Path | None = None) -> Report:
+    """Validate what adding the named graph `graph` (already in `store`) changed, with the fast engine.
+
+    Rules that relate the new nodes to the rest of the graph (a quote and its source's text, a
+    closure and the findings it closes, a new monitoring period and the others of its force) are
+    checked on the new nodes against everything in the store."""
+    return validate_store(store, engine="fast", focus=focus_of_graph(store, graph), shapes_dir=shapes_dir)

@@ -37,13 +37,21 @@ def gated_update(store: Store, update: str, validate: Validator) -> Report:
     the live store is unchanged in both cases.
     """
     with _gate:
-        scratch = Store()
-        scratch.oxigraph.extend(store.quads())
+        scratch = _scratch_copy(store)
         scratch.oxigraph.update(update)
         report = validate(scratch)
         if report.conforms:
             store.update(update)
         return report
+
+
+def _scratch_copy(store) -> Store:
+    """An in-memory copy of the data: Store copies under its own lock; a remote store is read whole."""
+    if isinstance(store, Store):
+        return store.copy_in_memory()
+    scratch = Store()
+    scratch.oxigraph.extend(store.quads())
+    return scratch
 
 
 def graph_update(method: str, graph: str | None, triples: Iterable[ox.Triple] = ()) -> str:

@@ -25,7 +25,8 @@ class _Gunicorn(BaseApplication):
         return self.factory()  # called in each worker process (no preloading)
 
 
-def run_gunicorn(settings: Settings, store: Store | None, *, host: str, port: int, workers: int, threads: int) -> None:
+def run_gunicorn(settings: Settings, store: Store | None, *, host: str, port: int, workers: int, threads: int,
+                 validation: dict | None = None) -> None:
     """Serve an in-memory `store` (shared by forked workers), or the on-disk store at settings.store_path.
 
     An on-disk store is opened inside each worker, never before the fork: RocksDB's background
@@ -34,9 +35,9 @@ def run_gunicorn(settings: Settings, store: Store | None, *, host: str, port: in
     """
     if settings.store_path is not None:
         path, read_only = settings.store_path, workers > 1
-        factory: Callable[[], Flask] = lambda: create_app(settings, Store(path, read_only=read_only))
+        factory: Callable[[], Flask] = lambda: create_app(settings, Store(path, read_only=read_only), validation)
     else:
-        app = create_app(settings, store)
+        app = create_app(settings, store, validation)
         factory = lambda: app
     options = {
         "bind": f"{host}:{port}",
@@ -52,5 +53,14 @@ def run_gunicorn(settings: Settings, store: Store | None, *, host: str, port: in
 def __getattr__(name: str):
     # `gunicorn oversight.wsgi:app` builds the app on first access, from the environment's settings.
     if name == "app":
-        return create_app(Settings())
+        import os
+
+        from .loader import open_store
+        from .validation import gate
+
+        settings = Settings()
+        store = open_store(settings)
+        # Refuses (InvalidData) data with violations unless OVERSIGHT_ALLOW_INVALID is set.
+        _report, status = gate(store, bool(os.environ.get("OVERSIGHT_ALLOW_INVALID")), shapes_dir=settings.shapes_dir)
+        return create_app(settings, store, validation=status)
     raise AttributeError(name)

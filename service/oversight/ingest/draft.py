@@ -4,6 +4,7 @@ its mentions, each drafted node marked og:needsReview with what the curator has 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -27,7 +28,9 @@ ADDRESSING_ROLE = f"{CONCEPT}addressing-role/"
 PARTY_PROPERTY = {"from": "schema:sender", "to": "schema:recipient", "cc": "schema:ccRecipient"}
 ADDRESSING_ROLES = {"from": "sender", "to": "recipient", "cc": "copy"}
 AFFIX = 32  # characters of oa:prefix / oa:suffix
-MIN_REUSED_WORDS = 40  # shortest known statement looked for unquoted in a new text (characters)
+MIN_REUSED_WORDS = 40
+KEY_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+IRI_PATTERN = re.compile(r"https?://[^\s<>\"{}|\\^`]+")  # shortest known statement looked for unquoted in a new text (characters)
 
 
 @dataclass
@@ -96,6 +99,13 @@ def build_draft(text: str, options: Options, index: GraphIndex) -> Draft:
     """Read `text` and draft everything it says that the graph has a place for."""
     if options.kind not in KINDS:
         raise ValueError(f"unknown kind {options.kind!r}: expected one of {', '.join(KINDS)}")
+    if options.key is not None and not KEY_PATTERN.fullmatch(options.key):
+        raise ValueError(f"--key {options.key!r}: a key is lower case words joined by hyphens, e.g. hmicfrs-letter-2024-09-18-wmp-return-to-scan")
+    # --url is an IRI; --publisher is an IRI when it looks like one, a name otherwise.
+    for name, value in (("--url", options.url), ("--publisher", options.publisher)):
+        must_be_iri = name == "--url" or value is not None and value.startswith(("http://", "https://"))
+        if value and must_be_iri and not IRI_PATTERN.fullmatch(value):
+            raise ValueError(f"{name} {value!r}: not an http(s) IRI")
     meta = extract_metadata(text, options.kind, options.published, options.author)
     draft = Draft("", options, text, hashlib.sha256(text.encode("utf-8")).hexdigest(), meta)
     draft.mentions = find_mentions(text, index)

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from .index import GraphIndex, normalise
+from .index import GraphIndex, content_words, normalise
+from .quotes import paragraphs, sentences
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,11 @@ class Mention:
 
 
 def find_mentions(text: str, index: GraphIndex) -> list[Mention]:
-    return _forces(text, index) + _findings(text, index)
+    """One mention per entity: where the text first names or restates it."""
+    found: dict[str, Mention] = {}
+    for mention in _forces(text, index) + _findings(text, index):
+        found.setdefault(mention.iri, mention)
+    return list(found.values())
 
 
 def _forces(text: str, index: GraphIndex) -> list[Mention]:
@@ -36,13 +41,19 @@ def _forces(text: str, index: GraphIndex) -> list[Mention]:
 
 
 TOKEN = re.compile(r"[\w’']+")
-# A finding counts as restated when this share of its words appears in order in one run of the text.
+# A finding counts as restated when this share of its words appears in order in one run of the text,
 MIN_SHARE, MIN_WORDS = 0.6, 6
+# or when one sentence holds this share of its content words, in any order ("is not effectively
+# managing the risk to the public of registered sex offenders"). Findings' boilerplate does not count.
+MIN_BAG_SHARE = 0.8
+BOILERPLATE = {"force", "make", "sure", "needs", "need", "doesn't", "doesn’t", "t", "it", "its", "that", "which",
+               "to", "by", "is", "are", "be", "effectively", "effective", "should"}
 
 
 def _findings(text: str, index: GraphIndex) -> list[Mention]:
     tokens = list(TOKEN.finditer(text))
     words = [normalise(t.group(0)) for t in tokens]
+    bags = [(a, b, content_words(text[a:b]) - BOILERPLATE) for ps, pe in paragraphs(text) for a, b in sentences(text, ps, pe)]
     found = []
     for finding in index.findings:
         target = [normalise(w) for w in TOKEN.findall(finding.text)]
@@ -54,4 +65,12 @@ def _findings(text: str, index: GraphIndex) -> list[Mention]:
             start, end = tokens[match.a].start(), tokens[match.a + match.size - 1].end()
             found.append(Mention(finding.iri, finding.kind, start, end, text[start:end],
                                  f"{match.size} of its {len(target)} words in a row"))
+            continue
+        if finding.kind != "CauseOfConcern":  # recommendations differ in a few words: only a close run counts
+            continue
+        wanted = content_words(finding.text) - BOILERPLATE
+        best = max(bags, key=lambda bag: len(wanted & bag[2]), default=None)
+        if wanted and best is not None and len(wanted & best[2]) >= MIN_BAG_SHARE * len(wanted):
+            found.append(Mention(finding.iri, finding.kind, best[0], best[1], text[best[0]:best[1]],
+                                 f"{len(wanted & best[2])} of its {len(wanted)} content words in one sentence"))
     return found

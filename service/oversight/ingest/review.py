@@ -7,14 +7,18 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from ..namespaces import DOCUMENT_GRAPH_PREFIX, OG
 from ..store import LoadError, RdfSource, Store, parse_source
 
+if TYPE_CHECKING:
+    from ..remote import RemoteStore
+
 OA = "http://www.w3.org/ns/oa#"
-REVIEW_QUERY = f"SELECT ?s ?note WHERE {{ ?s <{OG.needsReview}> ?note }} ORDER BY ?s"
+REVIEW_QUERY = f"SELECT ?s ?note WHERE {{ ?s <{OG.needsReview}> ?note }}"
 SELECTOR_QUERY = f"""
 PREFIX oa: <{OA}>
 PREFIX og: <{OG}>
@@ -72,29 +76,39 @@ def read_draft(path: Path) -> tuple[str, list[ox.Quad]]:
     return graph.value, [ox.Quad(q.subject, q.predicate, q.object, graph) for q in triples]
 
 
-def check_draft(path: Path, store: Store, *, gate_only_if_reviewed: bool = False) -> Check:
+def check_draft(path: Path, store: "Store | RemoteStore", *, gate_only_if_reviewed: bool = False) -> Check:
     """Check a draft against `store`. The shapes gate (the slow part) is skipped when the draft has
     problems of its own, and, with `gate_only_if_reviewed`, while items are left to review."""
     graph, quads = read_draft(path)
     check = Check(graph, quads)
-    if ox.NamedNode(graph) in set(store.oxigraph.named_graphs()):
+    if store.contains_named_graph(graph):
         check.problems.append(f"the store already has <{graph}>: a document is added once")
     draft = Store()
     draft.load([], quads)
     check.problems += _text_problems(draft) + _selector_problems(draft)
-    check.pending = [(row["s"].value, row["note"].value) for row in draft.query(REVIEW_QUERY)]
+    check.pending = sorted(((row["s"].value, row["note"].value) for row in draft.query(REVIEW_QUERY)),
+                           key=lambda item: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", item[0])])
     if not check.problems and not (gate_only_if_reviewed and check.pending):
         check.violations = _shapes_gate(store, graph, quads)
     return check
 
 
-def add_draft(path: Path, store: Store, persist: bool = True) -> Check:
+def add_draft(path: Path, store: "Store | RemoteStore", persist: bool = True) -> Check:
     """Merge the draft into `store` in one transaction if it is ready (only check it, with
     `persist=False`); otherwise leave the store as it is. Returns the check either way."""
     check = check_draft(path, store, gate_only_if_reviewed=True)
     if check.ready and persist:
-        store.load([], check.quads)
+        if isinstance(store, Store):
+            store.load([], check.quads)
+        else:  # a remote SPARQL store: one INSERT DATA request is one transaction
+            store.update(insert_data(check.quads))
     return check
+
+
+def insert_data(quads: list[ox.Quad]) -> str:
+    """SPARQL Update adding `quads` (terms in N-Triples syntax, which SPARQL reads as they are)."""
+    body = "\n".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} . }}" for q in quads)
+    return f"INSERT DATA {{\n{body}\n}}"
 
 
 # The og:content line of the archived text, as `oversight ingest` writes it (the loader adds the
@@ -142,7 +156,7 @@ def _selector_problems(draft: Store) -> list[str]:
     return problems
 
 
-def _shapes_gate(store: Store, graph: str, quads: list[ox.Quad]) -> str | None:
+def _shapes_gate(store: "Store | RemoteStore", graph: str, quads: list[ox.Quad]) -> str | None:
     """Validate the draft together with the graph. The draft is answerable for the violations on
     what it states (a node it describes or names, or a result located in its graph), not for
     violations the graph already had elsewhere. Returns those violations as text, or None."""
@@ -151,7 +165,7 @@ def _shapes_gate(store: Store, graph: str, quads: list[ox.Quad]) -> str | None:
     except ImportError:  # the shapes gate is not installed in this checkout
         return "the shapes gate (oversight.validation) is not available: nothing can be added"
     combined = Store()
-    combined.load([], list(store.oxigraph) + quads)
+    combined.load([], list(store.quads()) + quads)
     report = validate_store(combined)
     if report.conforms:
         return None

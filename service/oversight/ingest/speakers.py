@@ -61,6 +61,9 @@ def match_speaker(attribution: str | None, index: GraphIndex, history: list[Spea
     if (person := _person_named(attribution, index)) is not None:
         person_obj, how = person
         return SpeakerMatch(person_obj.iri, post_for(person_obj, attribution), how, is_person=True)
+    for earlier in reversed(history):  # "Mr Okoro" after "Chief Constable Daniel Okoro", new to the graph
+        if earlier.new_person is not None and re.search(rf"\b{re.escape(earlier.new_person.family)}\b", attribution):
+            return _again(earlier, f'surname "{earlier.new_person.family}" of {earlier.new_person.name}, named earlier in the text')
     if (new := _new_name(attribution, index)) is not None:
         return SpeakerMatch(new.iri, None, f'"{new.name}" is not in the graph: new person to confirm (or correct)',
                             is_person=True, new_person=new)
