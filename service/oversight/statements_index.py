@@ -50,8 +50,8 @@ class StatementsIndex:
 def statements_between(store, start: date | None = None, end: date | None = None, **filters: str) -> list[Row]:
     """Rows of statements.rq (one per statement and reporting source, ordered by earliest date)
     whose date range overlaps [start, end], filtered as statements.rq filters them: `speaker`,
-    `org`, `source` (an IRI, or words of a name/label/title), `about` (an IRI), `aboutText` (words
-    of the label of what it is about) and `q` (words of the text).
+    `org`, `source`, `about` (an IRI, or words of a name/label/title), `aboutText` (words of the
+    label of what it is about only) and `q` (words of the text).
     Each row is a fresh dict of variable -> pyoxigraph term."""
     index = index_for(store)
     wanted = {k: v.strip() for k, v in filters.items() if v and v.strip()}
@@ -127,7 +127,8 @@ _FILTERS = {
     "org": lambda r, ix, p, lp: _matches(p, lp, (r.get("organisation"), r["speaker"]), r.get("organisationName")),
     "source": lambda r, ix, p, lp: _matches(p, lp, (r["source"],), r.get("sourceTitle")),
     "q": lambda r, ix, p, lp: lp in r["text"].value.lower(),
-    "about": lambda r, ix, p, lp: any(iri == p for iri, _ in ix.abouts.get(r["statement"].value, ())),
+    "about": lambda r, ix, p, lp: any(iri == p or (label is not None and lp in label.lower())
+                                      for iri, label in ix.abouts.get(r["statement"].value, ())),
     "aboutText": lambda r, ix, p, lp: any(label is not None and lp in label.lower()
                                           for _, label in ix.abouts.get(r["statement"].value, ())),
 }
