@@ -40,6 +40,7 @@ def keys(rows) -> list[tuple]:
     {"from": date(2024, 1, 1), "to": date(2024, 12, 31), "speaker": "chief constable"},
     {"org": "https://w3id.org/oversight/id/organisation/hmicfrs"},
     {"about": "west midlands", "from": date(2024, 6, 1)},
+    {"about": "https://w3id.org/oversight/id/force/west-midlands"},
     {"source": "synthetic-courier", "to": date(2024, 9, 30)},
     {"speaker": "no such person"},
 ])

@@ -50,7 +50,8 @@ class StatementsIndex:
 def statements_between(store, start: date | None = None, end: date | None = None, **filters: str) -> list[Row]:
     """Rows of statements.rq (one per statement and reporting source, ordered by earliest date)
     whose date range overlaps [start, end], filtered as statements.rq filters them: `speaker`,
-    `org`, `about`, `source` (an IRI, or words of a name/label/title) and `q` (words of the text).
+    `org`, `source`, `about` (an IRI, or words of a name/label/title), `aboutText` (words of the
+    label of what it is about only) and `q` (words of the text).
     Each row is a fresh dict of variable -> pyoxigraph term."""
     index = index_for(store)
     wanted = {k: v.strip() for k, v in filters.items() if v and v.strip()}
@@ -64,8 +65,8 @@ def statements_between(store, start: date | None = None, end: date | None = None
 
 def find(store, params: Mapping[str, Any]) -> list[Row]:
     """statements_between with the parameters named as statements.rq names them (`from`, `to`,
-    `speaker`, `org`, `about`, `source`, `q`; "" or None: any): a drop-in for named.run(store, "statements", params)."""
-    filters = {k: v for k, v in params.items() if k not in ("from", "to") and isinstance(v, str)}
+    `speaker`, `org`, `about`, `aboutText`, `source`, `q`; "" or None: any): a drop-in for named.run(store, "statements", params)."""
+    filters = {k: getattr(v, "value", v) for k, v in params.items() if k not in ("from", "to") and v}
     return statements_between(store, params.get("from"), params.get("to"), **filters)
 
 
@@ -128,6 +129,8 @@ _FILTERS = {
     "q": lambda r, ix, p, lp: lp in r["text"].value.lower(),
     "about": lambda r, ix, p, lp: any(iri == p or (label is not None and lp in label.lower())
                                       for iri, label in ix.abouts.get(r["statement"].value, ())),
+    "aboutText": lambda r, ix, p, lp: any(label is not None and lp in label.lower()
+                                          for _, label in ix.abouts.get(r["statement"].value, ())),
 }
 _FILTERS["organisation"] = _FILTERS["org"]
 
