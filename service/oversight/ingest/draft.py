@@ -28,9 +28,9 @@ ADDRESSING_ROLE = f"{CONCEPT}addressing-role/"
 PARTY_PROPERTY = {"from": "schema:sender", "to": "schema:recipient", "cc": "schema:ccRecipient"}
 ADDRESSING_ROLES = {"from": "sender", "to": "recipient", "cc": "copy"}
 AFFIX = 32  # characters of oa:prefix / oa:suffix
-MIN_REUSED_WORDS = 40
+MIN_REUSED_WORDS = 40  # shortest known statement looked for unquoted in a new text (characters)
 KEY_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-IRI_PATTERN = re.compile(r"https?://[^\s<>\"{}|\\^`]+")  # shortest known statement looked for unquoted in a new text (characters)
+IRI_PATTERN = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
 
 
 @dataclass
