@@ -7,7 +7,7 @@ from flask import Flask
 # Imported here, not in create_app: a gunicorn worker that builds the app after the fork (on-disk
 # stores) must find every module already loaded, or its first requests wait for the imports.
 from . import (cors, dataset, errors, executor, graph_store, health, linkeddata, observability, pages,
-               security_headers, sparql, statements, timeline, update)
+               security_headers, shacl_http, sparql, statements, timeline, update)
 from .config import Settings
 from .loader import open_store
 from .store import Store
@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None, val
     update.init_app(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(graph_store.bp)
+    app.register_blueprint(shacl_http.bp)  # POST /shacl validates, GET /shacl the shapes
     # Linked-data publishing and the pages for people.
     for blueprint in (dataset.bp, linkeddata.bp, pages.bp, statements.bp, timeline.bp):
         app.register_blueprint(blueprint)

@@ -125,14 +125,22 @@ def _target_graph() -> str | None | Response:
 
 
 def _posted_triples(graph: str | None) -> list[ox.Triple] | Response:
+    quads = posted_quads(graph)
+    if isinstance(quads, Response):
+        return quads
+    if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
+        return plain(400, "The body names graphs of its own: send the triples of one graph")
+    return [q.triple for q in quads]
+
+
+def posted_quads(base_iri: str | None = None) -> list[ox.Quad] | Response:
+    """The RDF posted in the request body, parsed by its Content-Type (any of GRAPH_FORMATS), or the
+    415/400 response to send. Also used by POST /shacl (shacl_http.py)."""
     fmt = by_name(request.mimetype, GRAPH_FORMATS) if request.mimetype else None
     if fmt is None:
         return plain(415, f"Send the graph as one of: {', '.join(f.media_type for f in GRAPH_FORMATS)}")
     try:
-        quads = list(ox.parse(request.get_data(), format=fmt.serializer, base_iri=graph))
+        return list(ox.parse(request.get_data(), format=fmt.serializer, base_iri=base_iri))
     except SyntaxError as err:
         # Also the answer to external XML entities and remote JSON-LD contexts, which the parser refuses.
         return plain(400, f"Malformed {fmt.name} data: {str(err).splitlines()[0]}")
-    if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
-        return plain(400, "The body names graphs of its own: send the triples of one graph")
-    return [q.triple for q in quads]

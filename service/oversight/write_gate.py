@@ -37,7 +37,7 @@ def gated_update(store: Store, update: str, validate: Validator) -> Report:
     the live store is unchanged in both cases.
     """
     with _gate:
-        scratch = _scratch_copy(store)
+        scratch = scratch_copy(store)
         scratch.oxigraph.update(update)
         report = validate(scratch)
         if report.conforms:
@@ -45,7 +45,7 @@ def gated_update(store: Store, update: str, validate: Validator) -> Report:
         return report
 
 
-def _scratch_copy(store) -> Store:
+def scratch_copy(store) -> Store:
     """An in-memory copy of the data: Store copies under its own lock; a remote store is read whole."""
     if isinstance(store, Store):
         return store.copy_in_memory()
