@@ -264,3 +264,20 @@ def test_letter_blocks_and_dates_of_a_seed_letter(tmp_path: Path) -> None:
     assert 'schema:dateSent "2024-09-18"^^xsd:date' in turtle and "date-precision/day" in turtle
     assert "'Tuesday 17 September' -> 2024-09-17 (day)" in turtle
     assert "'May and June 2024' -> 2024-05-01..2024-06-30 (between)" in turtle
+
+
+@needs_shapes_gate
+def test_check_catches_a_shape_violation_in_the_draft(store_dir: Path, tmp_path: Path) -> None:
+    """The shapes gate sees what the draft states: a statement whose speaker is removed is refused."""
+    draft = tmp_path / "speakerless.ttl"
+    assert run_cli("ingest", str(ARTICLE), "--kind", "news-article", "--store", str(store_dir), "-o", str(draft)).returncode == 0
+    turtle = draft.read_text(encoding="utf-8")
+    without_speakers = re.sub(r"^\s*og:speaker <[^>]+> ;\n", "", turtle, flags=re.M)
+    assert without_speakers != turtle
+    draft.write_text(without_speakers, encoding="utf-8")
+    confirm_everything(draft)
+    before = count_quads(store_dir)
+    check = run_cli("ingest", "--check", str(draft), "--store", str(store_dir))
+    assert check.returncode == 1 and "speaker" in check.stdout.lower(), check.stdout
+    assert run_cli("add", str(draft), "--store", str(store_dir)).returncode == 1
+    assert count_quads(store_dir) == before

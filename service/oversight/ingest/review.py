@@ -13,6 +13,8 @@ import pyoxigraph as ox
 
 from ..namespaces import DOCUMENT_GRAPH_PREFIX, OG
 from ..store import LoadError, RdfSource, Store, parse_source
+from ..validation import validate_added_graph
+from ..write_gate import scratch_copy
 
 if TYPE_CHECKING:
     from ..remote import RemoteStore
@@ -158,19 +160,11 @@ def _selector_problems(draft: Store) -> list[str]:
 
 def _shapes_gate(store: "Store | RemoteStore", graph: str, quads: list[ox.Quad]) -> str | None:
     """Validate the draft together with the graph. The draft is answerable for the violations on
-    what it states (a node it describes or names, or a result located in its graph), not for
-    violations the graph already had elsewhere. Returns those violations as text, or None."""
-    try:
-        from ..validation import validate_store
-    except ImportError:  # the shapes gate is not installed in this checkout
-        return "the shapes gate (oversight.validation) is not available: nothing can be added"
-    combined = Store()
-    combined.load([], list(store.quads()) + quads)
-    report = validate_store(combined)
-    if report.conforms:
-        return None
-    touched = {t.value for q in quads for t in (q.subject, q.object) if not isinstance(t, ox.Literal)}
-    mine = [r for r in report.violations if str(r.focus) in touched or graph in r.graphs]
+    what it states (the nodes of its graph and what they point to, checked against everything in the
+    graph), not for violations the graph already had elsewhere. Returns those violations as text, or None."""
+    combined = scratch_copy(store)
+    combined.oxigraph.extend(quads)
+    mine = validate_added_graph(combined, graph).violations
     if not mine:
         return None
     return "\n".join(f"  {r.focus}{' ' + r.path if r.path else ''}: {r.message}" for r in mine)
