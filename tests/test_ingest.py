@@ -40,14 +40,17 @@ SELECT ?speaker ?post ?date ?text ?document WHERE {
 """
 
 
-@pytest.fixture(scope="module")
-def store_dir(tmp_path_factory) -> Path:
+def seeded_store(path: Path) -> Path:
     """An on-disk store with the seed graph, plus the fixture force and people a curator added first."""
-    path = tmp_path_factory.mktemp("store") / "oxigraph"
     for extra in ((), ("--graph", f"{REFERENCE}={FIXTURES / 'fixture-reference.ttl'}")):
         done = run_cli("stats", "--store", str(path), *extra)
         assert done.returncode == 0, done.stderr
     return path
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory) -> Path:
+    return seeded_store(tmp_path_factory.mktemp("store") / "oxigraph")
 
 
 def occurrences(draft: Path) -> list[tuple[str, int, int]]:
@@ -267,8 +270,9 @@ def test_letter_blocks_and_dates_of_a_seed_letter(tmp_path: Path) -> None:
 
 
 @needs_shapes_gate
-def test_check_catches_a_shape_violation_in_the_draft(store_dir: Path, tmp_path: Path) -> None:
+def test_check_catches_a_shape_violation_in_the_draft(tmp_path: Path) -> None:
     """The shapes gate sees what the draft states: a statement whose speaker is removed is refused."""
+    store_dir = seeded_store(tmp_path / "oxigraph")  # its own store: the module's may already hold this article
     draft = tmp_path / "speakerless.ttl"
     assert run_cli("ingest", str(ARTICLE), "--kind", "news-article", "--store", str(store_dir), "-o", str(draft)).returncode == 0
     turtle = draft.read_text(encoding="utf-8")
