@@ -51,7 +51,7 @@ import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, Pipe
-from typing import Callable, Iterator, Literal, Sequence
+from typing import Callable, Iterable, Iterator, Literal, Sequence
 
 import pyoxigraph as ox
 
@@ -127,13 +127,14 @@ class Evaluation:
             headers["X-Oversight-Truncated"] = self.truncated
         return headers
 
-    def serialize(self, fmt: Format) -> Iterator[bytes]:
+    def serialize(self, fmt: Format) -> Iterable[bytes]:
         """The result in `fmt`. A small result is serialised here and now, so that a failure raises
-        QueryFailed before the response starts; a large one streams (see STREAM_THRESHOLD)."""
+        QueryFailed before the response starts, and comes as a one-item list (a response then gets a
+        Content-Length rather than chunked encoding); a large one streams (see STREAM_THRESHOLD)."""
         key = None if self._cache is None or self._key is None else (*self._key, fmt.name)
         cached = self._cache.get(key) if key else None
         if cached is not None:
-            return iter((cached,))
+            return [cached]
         if len(self._lines) > STREAM_THRESHOLD:
             return self._stream(fmt, key)
         try:
@@ -142,7 +143,7 @@ class Evaluation:
             raise QueryFailed(f"cannot write this result as {fmt.name}: {err}") from None
         if key:
             self._cache.put(key, body)
-        return iter((body,))
+        return [body]
 
     def _stream(self, fmt: Format, key: tuple | None) -> Iterator[bytes]:
         kept: list[bytes] | None = [] if key else None
@@ -250,7 +251,7 @@ class Executor:
         return Evaluation(kind, rows, truncated, lines, self.cache, key)
 
     def pool(self) -> _Pool:
-        # One pool per process: a pool inherited through a fork (gunicorn workers) is not ours.
+        # One pool per process: a pool inherited through a fork (server workers) is not ours.
         with self._lock:
             if self._pool is None or self._pool.pid != os.getpid():
                 self._pool = _Pool(self.store, self.settings)

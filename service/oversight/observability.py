@@ -1,6 +1,6 @@
 """What each request did, for operators: one JSON access-log line and Prometheus metrics.
 
-The log goes to standard output, one JSON object a line (as gunicorn's own access log would); its
+The log goes to standard output, one JSON object a line (as a web server's own access log would); its
 lines have the method, path, status, duration and a hash of the query or update (enough to
 group repeated queries without logging their text); never headers, so never a token. `/metrics`
 serves requests by endpoint and status, a latency histogram, timeouts, rejected queries and the
