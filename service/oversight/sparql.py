@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Callable
 
 from flask import Blueprint, Response, current_app, redirect, request, url_for
+from werkzeug.sansio.utils import get_current_url
 
 from . import executor, service_description
 from .conditional import etag_for, not_modified, stamp
@@ -43,7 +44,12 @@ def settings() -> Settings:
 
 def site_url() -> str:
     """The public root of the site, without a trailing slash (--public-base, else the request's host)."""
-    return (settings().public_base or request.host_url).rstrip("/") + request.script_root
+    return (settings().public_base or _host_url(request.scheme, request.host)).rstrip("/") + request.script_root
+
+
+@lru_cache(maxsize=256)  # what request.host_url computes, once per host rather than once per request
+def _host_url(scheme: str, host: str) -> str:
+    return get_current_url(scheme, host)
 
 
 def endpoint_url() -> str:
