@@ -2,7 +2,7 @@
 project's shapes together with the current data; `GET /shacl` returns the shapes.
 
 Read-only: the posted graphs replace the graphs of the same name (default-graph triples go into
-POSTED_GRAPH) in a scratch in-memory copy of the store, never in the store itself. Only the nodes
+POSTED_GRAPH) in a throwaway snapshot of the store (scratch.on_snapshot), never in the store itself. Only the nodes
 the posted data touches are validated (validation.focus_of_graph), with the fast engine, so the answer
 is about the posted data and costs time in proportion to it, not to the whole graph.
 """
@@ -14,10 +14,11 @@ from flask import Blueprint, Response, request
 
 from .formats import GRAPH_FORMATS, Format
 from .protocol import choose_format
+from .scratch import on_snapshot
 from .sparql import not_acceptable, settings, store
+from .store import Store
 from .update import posted_quads
 from .validation import Report, focus_of_graph, shapes_text, validate_store
-from .write_gate import scratch_copy
 
 bp = Blueprint("shacl_http", __name__)
 
@@ -43,17 +44,22 @@ def validate_posted() -> Response:
 
 def validate_with(quads: list[ox.Quad]) -> Report:
     """Validate `quads` as if they replaced the graphs they name in the current data."""
-    scratch = scratch_copy(store())
     posted = [q if not isinstance(q.graph_name, ox.DefaultGraph)
               else ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(POSTED_GRAPH)) for q in quads]
     graphs = {q.graph_name for q in posted}
-    for graph in graphs:
-        scratch.oxigraph.remove_graph(graph)
-    scratch.oxigraph.extend(posted)
-    focus = {node for graph in graphs for node in focus_of_graph(scratch, graph.value)}
     config = settings()
-    return validate_store(scratch, engine="fast", focus=focus,
-                          shapes_dir=config.shapes_dir, ontology_dir=config.ontology_dir)
+
+    def replace(scratch: Store) -> None:
+        for graph in graphs:
+            scratch.oxigraph.remove_graph(graph)
+        scratch.oxigraph.extend(posted)
+
+    def validate(scratch: Store) -> Report:
+        focus = {node for graph in graphs for node in focus_of_graph(scratch, graph.value)}
+        return validate_store(scratch, engine="fast", focus=focus,
+                              shapes_dir=config.shapes_dir, ontology_dir=config.ontology_dir)
+
+    return on_snapshot(store(), replace, validate)
 
 
 def report_bytes(report: Report, fmt: Format) -> bytes:

@@ -1,7 +1,8 @@
-"""The SHACL gate every write passes: try it on a scratch copy, validate, then apply it for real.
+"""The SHACL gate every write passes: try it on a snapshot, validate, then apply it for real.
 
 A write is one SPARQL Update (Graph Store writes are turned into one, see graph_update()). One write at a
-time, it runs on an in-memory copy of the data; only if the copy still conforms to the
+time, it runs on a throwaway snapshot of the data (scratch.on_snapshot: a forked copy-on-write image
+or a RocksDB checkpoint, so the cost follows the change); only if the result still conforms to the
 shapes is the same update applied to the live store, in one pyoxigraph transaction. A rejected or
 failing write leaves the live store untouched, and readers see the data before or after a write,
 never between.
@@ -15,6 +16,7 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
+from .scratch import on_snapshot
 from .store import Store
 
 
@@ -26,7 +28,7 @@ class Report(Protocol):
 
 Validator = Callable[[Store], Report]
 
-# One gated write at a time: the scratch copy must be of the data the write will then be applied to.
+# One gated write at a time: the snapshot must be of the data the write will then be applied to.
 _gate = threading.Lock()
 
 
@@ -37,21 +39,10 @@ def gated_update(store: Store, update: str, validate: Validator) -> Report:
     the live store is unchanged in both cases.
     """
     with _gate:
-        scratch = scratch_copy(store)
-        scratch.oxigraph.update(update)
-        report = validate(scratch)
+        report = on_snapshot(store, lambda scratch: scratch.oxigraph.update(update), validate)
         if report.conforms:
             store.update(update)
         return report
-
-
-def scratch_copy(store) -> Store:
-    """An in-memory copy of the data: Store copies under its own lock; a remote store is read whole."""
-    if isinstance(store, Store):
-        return store.copy_in_memory()
-    scratch = Store()
-    scratch.oxigraph.extend(store.quads())
-    return scratch
 
 
 def graph_update(method: str, graph: str | None, triples: Iterable[ox.Triple] = ()) -> str:

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from ..namespaces import DOCUMENT_GRAPH_PREFIX, OG
 from ..store import LoadError, RdfSource, Store, parse_source
 from ..validation import validate_added_graph
-from ..write_gate import scratch_copy
+from ..scratch import on_snapshot
 
 if TYPE_CHECKING:
     from ..remote import RemoteStore
@@ -162,9 +162,8 @@ def _shapes_gate(store: "Store | RemoteStore", graph: str, quads: list[ox.Quad])
     """Validate the draft together with the graph. The draft is answerable for the violations on
     what it states (the nodes of its graph and what they point to, checked against everything in the
     graph), not for violations the graph already had elsewhere. Returns those violations as text, or None."""
-    combined = scratch_copy(store)
-    combined.oxigraph.extend(quads)
-    mine = validate_added_graph(combined, graph).violations
+    mine = on_snapshot(store, lambda combined: combined.oxigraph.extend(quads),
+                       lambda combined: validate_added_graph(combined, graph).violations)
     if not mine:
         return None
     return "\n".join(f"  {r.focus}{' ' + r.path if r.path else ''}: {r.message}" for r in mine)
