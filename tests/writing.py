@@ -27,12 +27,12 @@ SEED = "\n".join(f"<http://example.org/note/{i}> <http://example.org/text> \"not
 VIOLATION = "<http://example.org/bob> a <http://schema.org/Person> ."
 
 
-def start_writable(tmp: Path, *args: str) -> Server:
+def start_writable(tmp: Path, *args: str, env: dict[str, str] | None = None) -> Server:
     seed = tmp / "notes.ttl"
     seed.write_text(SEED)
     token = tmp / "token"
     token.write_text(TOKEN + "\n")
-    return start_server("--graph", f"{GRAPH}={seed}", "--write-token-file", str(token), *args)
+    return start_server("--graph", f"{GRAPH}={seed}", "--write-token-file", str(token), *args, env=env)
 
 
 @pytest.fixture(scope="module")
