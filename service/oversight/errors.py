@@ -11,6 +11,8 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.http import parse_accept_header
 
+from .store import StoreUnavailable
+
 log = logging.getLogger("oversight.errors")
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -59,6 +61,12 @@ def register(app: Flask, max_body_bytes: int) -> None:
         if wants_html() and err.code not in (None, 304):
             return page_error(err)
         return text_error(err)
+
+    @app.errorhandler(StoreUnavailable)
+    def store_unavailable(err: StoreUnavailable) -> Response:
+        # A page or API whose query could not reach the remote store: the gateway's failure, not ours.
+        log.warning("store unavailable: %s", err)
+        return _text(502, f"The store could not answer: {err}")
 
     @app.errorhandler(Exception)
     def unexpected(err: Exception) -> Response:

@@ -19,6 +19,7 @@ Limits (from Settings, via `configure(store, settings)` in the app factory):
   the process dies and the query fails with `QueryCrashed`, while the service carries on.
 * `QueryFailed` (400): the query parsed but could not be evaluated (e.g. an unsupported SERVICE).
   `QueryCrashed` (a QueryFailed; 503): the query process died (stack or memory exhaustion).
+  `QueryUnavailable` (a QueryFailed; 502): the store could not answer (a remote SPARQL server down).
 * Row and size caps are stated, never silent: the result stops after `max_result_rows` rows (or
   triples), or at the last whole row within `max_response_bytes` (measured on the compact TSV /
   N-Triples form), and then `Evaluation.truncated` names the limit. `Evaluation.headers()` gives the
@@ -57,7 +58,7 @@ import pyoxigraph as ox
 
 from .config import Settings
 from .formats import Format
-from .store import Store
+from .store import Store, StoreUnavailable
 from .remote_access import RemoteAccessRefused, check_remote_access
 
 Kind = Literal["solutions", "boolean", "graph"]
@@ -92,6 +93,10 @@ class QueryFailed(Exception):
 
 class QueryCrashed(QueryFailed):
     """The process evaluating the query died (stack or memory exhausted); the service carries on."""
+
+
+class QueryUnavailable(QueryFailed):
+    """The store could not answer (StoreUnavailable: a remote SPARQL server down or failing)."""
 
 
 @dataclass(frozen=True)
@@ -424,6 +429,8 @@ class _Pool:
                 healthy = len(lines) <= RECYCLE_BYTES
                 return child.version, (*header[1:4], lines)
             healthy = True
+            if header[0] == "unavailable":
+                raise QueryUnavailable(header[1])
             if header[0] == "syntax":
                 err = SyntaxError(header[1])
                 err.lineno, err.offset = header[2], header[3]
@@ -590,6 +597,8 @@ def _serve_queries(conn: Connection, store: Store, settings: Settings) -> None:
                 conn.send_bytes(lines)
         except SyntaxError as err:
             conn.send(("syntax", str(err), err.lineno, err.offset))
+        except StoreUnavailable as err:
+            conn.send(("unavailable", str(err)))
         except Exception as err:  # noqa: BLE001 - reported to the worker as QueryFailed
             conn.send(("error", f"{type(err).__name__}: {err}"))
 
