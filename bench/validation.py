@@ -5,23 +5,37 @@ default 10k,100k,1M) it prints the median of BENCH_RUNS runs of:
   - full validation with the fast engine (shapes compiled to SPARQL on pyoxigraph);
   - full validation with pySHACL, the reference (only up to BENCH_PYSHACL_MAX triples: it is slow);
   - incremental validation of one added document graph (validation.validate_added_graph) against
-    the rest of the graph: its cost follows the document, not the graph.
+    the rest of the graph: its cost follows the document, not the graph;
+  - one gated write of that document, end to end (write_gate.gated_update with the incremental
+    validator, as `oversight add` checks a draft), on an in-memory and an on-disk store: the snapshot
+    it is tried on made the new way (forked image / RocksDB checkpoint, scratch.py) and the old way
+    (a full copy), with the memory the snapshot held.
+    The HTTP write gate runs the same snapshot but validates the whole graph (the full rows above).
 """
 
 from __future__ import annotations
 
+import io
 import os
+import shutil
 import statistics
 import sys
+import tempfile
 import time
+from functools import partial
+from pathlib import Path
 from collections.abc import Callable
+
+import pyoxigraph as ox
 
 from oversight import generate
 from oversight.config import Settings
+from oversight.ingest.review import insert_data
 from oversight.loader import ontology_sources, open_store
 from oversight.namespaces import DOCUMENT_GRAPH_PREFIX
 from oversight.store import Store
 from oversight.validation import validate_added_graph, validate_store
+from oversight.write_gate import gated_update
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 SIZES = os.environ.get("BENCH_VALIDATION_SIZES", "10k,100k,1M")
@@ -48,13 +62,55 @@ def synthetic(triples: int) -> tuple[Store, list, str]:
 
 
 def row(label: str, triples: int, seconds: float, report, note: str = "") -> None:
-    print(f"{label:<34} {triples:>9} {seconds:>9.3f} {len(report.violations):>10} {len(report.warnings):>9}  {note}",
+    print(f"{label:<46} {triples:>9} {seconds:>9.3f} {len(report.violations):>10} {len(report.warnings):>9}  {note}",
           flush=True)
+
+
+def private_mb() -> float:
+    """Memory this process holds on its own (not shared with a parent it was forked from)."""
+    with open("/proc/self/smaps_rollup") as rollup:
+        return sum(int(line.split()[1]) for line in rollup if line.startswith("Private_")) / 1024
+
+
+def gated_writes(size: str, store: Store, added_quads: list, added: str) -> None:
+    """One gated write of the added document, the new way then the old way; each run drops it again.
+    The memory figure is what the snapshot and its validation held, read at the end of validation in
+    whichever process ran it (largest over the runs)."""
+    write, parent = insert_data(added_quads), os.getpid()
+
+    def validate(snapshot: Store):
+        report = validate_added_graph(snapshot, added)
+        report.extra_mb = private_mb() - (base if os.getpid() == parent else 0)  # a forked child starts at 0
+        return report
+
+    def one(how: str):
+        report = gated_update(store, write, validate, how=how)
+        assert report.conforms, report.text()
+        store.update(f"DROP GRAPH <{added}>")
+        extra.append(report.extra_mb)
+        return report
+
+    kind = "in memory" if store.path is None else "on disk"
+    for how, label in (("auto", "fork" if store.path is None else "checkpoint"), ("copy", "full copy")):
+        base, extra = private_mb(), []
+        seconds, report = median_seconds(lambda: one(how))
+        row(f"synthetic {size}, write, {kind}, {label}", len(store), seconds, report,
+            f"snapshot held {max(extra):.0f} MB")
+
+
+def on_disk(store: Store, where: Path) -> Store:
+    """The same data in a RocksDB store under `where`."""
+    disk = Store(where / "store")
+    data = io.BytesIO()
+    store.oxigraph.dump(data, format=ox.RdfFormat.N_QUADS)
+    disk.oxigraph.bulk_load(data.getvalue(), format=ox.RdfFormat.N_QUADS)
+    disk.oxigraph.flush()
+    return disk
 
 
 def main() -> None:
     print(f"SHACL validation, median of {RUNS} runs ({os.cpu_count()} CPUs, Python {sys.version.split()[0]})")
-    print(f"{'what':<34} {'triples':>9} {'seconds':>9} {'violations':>10} {'warnings':>9}")
+    print(f"{'what':<46} {'triples':>9} {'seconds':>9} {'violations':>10} {'warnings':>9}")
     seed = open_store(Settings())
     for engine in ("fast", "pyshacl"):
         seconds, report = median_seconds(lambda: validate_store(seed, engine=engine))
@@ -67,6 +123,14 @@ def main() -> None:
         if triples <= PYSHACL_MAX:
             seconds, report = median_seconds(lambda: validate_store(store, engine="pyshacl"), runs=1)
             row(f"synthetic {size}, pyshacl, full", len(store), seconds, report, "1 run")
+        gated_writes(size, store, added_quads, added)
+        where = Path(tempfile.mkdtemp(prefix="oversight-bench-"))
+        try:
+            disk = on_disk(store, where)
+            gated_writes(size, disk, added_quads, added)
+            del disk
+        finally:
+            shutil.rmtree(where)
         store.load([], added_quads)
         seconds, report = median_seconds(lambda: validate_added_graph(store, added))
         row(f"synthetic {size}, + 1 document", len(store), seconds, report,

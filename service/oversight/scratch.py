@@ -22,11 +22,13 @@ used instead: slower, with the same answer. OVERSIGHT_SCRATCH=copy forces the co
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection, Pipe
 from pathlib import Path
@@ -39,22 +41,27 @@ log = logging.getLogger(__name__)
 
 # How long the child may take to apply the change before it is deemed stuck (see the docstring).
 CHANGE_TIMEOUT_S = float(os.environ.get("OVERSIGHT_SCRATCH_TIMEOUT", "10"))
+# Forked snapshots at once per process: POST /shacl is public, and each child validates on a CPU.
+_children = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
 
 
 class SnapshotFailed(Exception):
     """The forked snapshot hung or died; the caller falls back to a copy."""
 
 
-def on_snapshot(store, change: Callable[[Store], None], inspect: Callable[[Store], T]) -> T:
+def on_snapshot(store, change: Callable[[Store], None], inspect: Callable[[Store], T], *,
+                how: str | None = None) -> T:
     """`inspect(snapshot)` after `change(snapshot)`, on a snapshot of `store` that is then thrown away.
 
     Exceptions from `change` or `inspect` (SyntaxError of a malformed update, OSError of a failed
-    LOAD, ...) reach the caller as if they had run here; the store is unchanged in every case."""
-    how = os.environ.get("OVERSIGHT_SCRATCH", "auto")
+    LOAD, ...) reach the caller as if they had run here; the store is unchanged in every case.
+    `how`: "auto" (the default, or OVERSIGHT_SCRATCH) or "copy" (the full copy, for benchmarks)."""
+    how = how or os.environ.get("OVERSIGHT_SCRATCH", "auto")
     if isinstance(store, Store) and how != "copy":
         try:
             if store.path is None:
-                return _in_fork(store, change, inspect)
+                with _children:
+                    return _in_fork(store, change, inspect)
             return _in_checkpoint(store, change, inspect)
         except SnapshotFailed as err:
             log.warning("snapshot failed (%s); trying the change on a full copy instead", err)
@@ -107,6 +114,7 @@ def _in_fork(store: Store, change: Callable[[Store], None], inspect: Callable[[S
     if pid == 0:  # the child: never returns
         try:
             ours.close()
+            gc.disable()  # a collection would touch (and so copy) every page of the parent's objects
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             _close_inherited_sockets(keep=theirs.fileno())

@@ -32,14 +32,14 @@ Validator = Callable[[Store], Report]
 _gate = threading.Lock()
 
 
-def gated_update(store: Store, update: str, validate: Validator) -> Report:
+def gated_update(store: Store, update: str, validate: Validator, *, how: str | None = None) -> Report:
     """Apply `update` to `store` only if the result conforms; return the validation report either way.
 
     Raises SyntaxError for a malformed update and OSError if the scratch run fails (e.g. LOAD errors);
-    the live store is unchanged in both cases.
+    the live store is unchanged in both cases. `how`: see scratch.on_snapshot.
     """
     with _gate:
-        report = on_snapshot(store, lambda scratch: scratch.oxigraph.update(update), validate)
+        report = on_snapshot(store, lambda scratch: scratch.oxigraph.update(update), validate, how=how)
         if report.conforms:
             store.update(update)
         return report
