@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from conftest import Server
-from writing import AUTH, GRAPH, VIOLATION, checksum, count, start_writable, update
+from writing import GRAPH, VIOLATION, start_writable, update
 
 NOTE = "<http://example.org/note/{}> <http://example.org/text> 'added' ."
 
@@ -23,6 +23,16 @@ SNAPSHOTS = {
     # The forked snapshot is given no time at all, so it is deemed stuck and the copy is used instead.
     "fork-gives-up": ((), {"OVERSIGHT_SCRATCH_TIMEOUT": "0"}),
 }
+
+
+def notes(server: Server) -> list[str]:
+    """The graph every write and post here targets, as sorted N-Triples lines. Read through the Graph
+    Store Protocol (in the web process), not /sparql: a query process forked right after a write on an
+    on-disk store can stall on RocksDB (a known executor issue), which is not what is tested here."""
+    reply = requests.get(server.url + "/sparql/graph", params={"graph": GRAPH}, timeout=30,
+                         headers={"Accept": "application/n-triples"})
+    reply.raise_for_status()
+    return sorted(reply.text.splitlines())
 
 
 @pytest.fixture(scope="module", params=list(SNAPSHOTS))
@@ -36,16 +46,16 @@ def snapshot_server(request, tmp_path_factory) -> Iterator[tuple[str, Path, Serv
 
 def test_a_rejected_write_changes_nothing_and_an_accepted_one_lands(snapshot_server) -> None:
     how, tmp, srv = snapshot_server
-    before, notes = checksum(srv), count(srv)
+    before = notes(srv)
     rejected = update(srv, f"INSERT DATA {{ GRAPH <{GRAPH}> {{ {NOTE.format('bad')} {VIOLATION} }} }}")
     assert rejected.status_code == 422 and "PersonShape" in rejected.text
-    assert checksum(srv) == before
+    assert notes(srv) == before
     malformed = update(srv, "INSERT DATA { <http://example.org/a> <http://example.org/b> }")
     assert malformed.status_code == 400 and malformed.text.startswith("Malformed update"), malformed.text
-    assert checksum(srv) == before
+    assert notes(srv) == before
     accepted = update(srv, f"INSERT DATA {{ GRAPH <{GRAPH}> {{ {NOTE.format(how)} }} }}")
     assert accepted.status_code == 200, accepted.text
-    assert count(srv) == notes + 1 and checksum(srv) != before
+    assert len(notes(srv)) == len(before) + 1
     if how == "fork-gives-up":
         assert "snapshot failed" in srv.log()
     assert not list(tmp.glob(".oversight-scratch-*"))  # every checkpoint is deleted
@@ -53,7 +63,7 @@ def test_a_rejected_write_changes_nothing_and_an_accepted_one_lands(snapshot_ser
 
 def test_post_shacl_never_changes_the_store(snapshot_server) -> None:
     _how, _tmp, srv = snapshot_server
-    before = checksum(srv)
+    before = notes(srv)
     for body, conforms in ((VIOLATION, False), (NOTE.format("posted"), True)):
         # Posted as the graph GRAPH: validated as if it replaced that graph (which holds 20+ notes).
         trig = f"<{GRAPH}> {{ {body} }}"
@@ -61,5 +71,5 @@ def test_post_shacl_never_changes_the_store(snapshot_server) -> None:
                               headers={"Content-Type": "application/trig", "Accept": "application/json"})
         assert reply.status_code == 200, reply.text
         assert reply.json()["conforms"] is conforms
-        assert checksum(srv) == before
-    assert count(srv) >= 20
+        assert notes(srv) == before
+    assert len(before) >= 20

@@ -90,9 +90,7 @@ def _in_checkpoint(store: Store, change: Callable[[Store], None], inspect: Calla
     try:
         target = os.path.join(holder, "store")
         try:
-            with store._lock:
-                store.oxigraph.backup(target)
-            scratch = Store(Path(target))
+            scratch = store.checkpoint(Path(target))
         except Exception as err:  # noqa: BLE001 - e.g. a read-only (secondary) store cannot make one
             raise SnapshotFailed(f"no checkpoint of the store: {err}") from None
         try:
@@ -115,6 +113,7 @@ def _in_fork(store: Store, change: Callable[[Store], None], inspect: Callable[[S
         try:
             ours.close()
             gc.disable()  # a collection would touch (and so copy) every page of the parent's objects
+            store._lock = threading.Lock()  # the copy of the parent's is held (we forked under it)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             _close_inherited_sockets(keep=theirs.fileno())
