@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from . import executor, named
+from . import executor, named, state_index
 from .formats import GRAPH_FORMATS, HTML, RESULTS_FORMATS, by_name
 from .present import Labeller, Term, term
 from .queries import load_query, query_names
@@ -54,7 +54,7 @@ def home() -> str:
     counts = {k: v.value for k, v in named.run(store, "home-counts", {})[0].items()}
     counts["triples"] = len(store.oxigraph)
     counts["graphs"] = len(store.named_graphs())
-    forces = named.run(store, "forces", {})
+    forces = state_index.forces(store)
     label = Labeller(store)
     return render_template("home.html", counts=counts, forces=[term(r["force"], label) for r in forces],
                            notice=validation_notice(), modified=store.modified)
