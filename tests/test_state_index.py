@@ -6,6 +6,7 @@ state-on-date.rq with the same force and date (answered by the store's query eng
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -136,11 +137,19 @@ def test_a_write_changes_the_state(writable_fixture) -> None:
     day = date(2024, 3, 2)  # the day after the closure
     before = api_state(writable_fixture, FIXTURE_FORCE, day)
     assert cause not in before["open_causes_of_concern"]
+    triples_before = home_triples(writable_fixture)
     reply = update(writable_fixture, f"DELETE WHERE {{ GRAPH ?g {{ <{closure}> "
                                      f"<https://w3id.org/oversight/def/oversight#closes> <{cause}> }} }}", AUTH)
     assert reply.status_code in (200, 204), reply.text
     after = api_state(writable_fixture, FIXTURE_FORCE, day)
     assert after["open_causes_of_concern"] == [cause] and after == sparql_state(writable_fixture, FIXTURE_FORCE, day)
+    assert home_triples(writable_fixture) == triples_before - 1  # the home page's counts follow the write too
+
+
+def home_triples(server: Server) -> int:
+    page = requests.get(server.url + "/", timeout=30)
+    assert page.status_code == 200
+    return int(re.search(r"<strong>(\d+)</strong> triples", page.text).group(1))
 
 
 # -- edge cases the generated data does not have ---------------------------------------------------
