@@ -37,7 +37,6 @@ from typing import TypeVar
 from .store import Store
 
 T = TypeVar("T")
-log = logging.getLogger(__name__)
 
 # How long the child may take to apply the change before it is deemed stuck (see the docstring).
 CHANGE_TIMEOUT_S = float(os.environ.get("OVERSIGHT_SCRATCH_TIMEOUT", "10"))
@@ -64,7 +63,8 @@ def on_snapshot(store, change: Callable[[Store], None], inspect: Callable[[Store
                     return _in_fork(store, change, inspect)
             return _in_checkpoint(store, change, inspect)
         except SnapshotFailed as err:
-            log.warning("snapshot failed (%s); trying the change on a full copy instead", err)
+            # The logger is looked up now: one made at import would be disabled by the server's logging set-up.
+            logging.getLogger(__name__).warning("snapshot failed (%s); trying the change on a full copy instead", err)
     scratch = full_copy(store)
     change(scratch)
     return inspect(scratch)
