@@ -7,6 +7,7 @@ from collections.abc import Callable
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from . import versioned_index
 from .app import create_app
 from .config import Settings
 from .store import Store
@@ -22,7 +23,10 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Flask:
-        return self.factory()  # called in each worker process (no preloading)
+        app = self.factory()  # called in each worker process (no preloading)
+        # Indexes are built in the background where requests are served, not in the master.
+        versioned_index.start_all(app.extensions["oversight.store"])
+        return app
 
 
 def run_gunicorn(settings: Settings, store: Store | None, *, host: str, port: int, workers: int, threads: int,
