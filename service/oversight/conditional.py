@@ -4,10 +4,12 @@ with If-None-Match / If-Modified-Since) gets 304 without the query running again
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from flask import Request, Response, current_app
-from werkzeug.http import is_resource_modified
+from werkzeug.http import http_date, is_resource_modified, quote_etag
 
 from .store import Store
 
@@ -30,19 +32,32 @@ def not_modified(request: Request, store: Store, etag: str) -> Response | None:
 
 def stamp(response: Response, store: Store, etag: str, vary: Iterable[str] = ("Accept",)) -> Response:
     """Validators and Vary on a response (200 or 304 alike)."""
-    response.set_etag(etag)
-    response.last_modified = store.modified
     shared_s = getattr(current_app.extensions.get("oversight.settings"), "shared_cache_s", 0) if current_app else 0
+    headers = response.headers
+    # Set as plain strings: werkzeug's header objects re-parse and re-render on every change, which
+    # costs more than a small query (this runs on every response).
+    headers["ETag"] = quote_etag(etag)
+    headers["Last-Modified"] = _http_date(store.modified)
+    headers["Cache-Control"] = _cache_control(shared_s)
+    if "Vary" in headers:
+        for header in vary:
+            response.vary.add(header)
+    elif vary:
+        headers["Vary"] = ", ".join(vary)
+    return response
+
+
+@lru_cache(maxsize=64)
+def _http_date(moment: datetime) -> str:
+    return http_date(moment)
+
+
+@lru_cache(maxsize=8)
+def _cache_control(shared_s: int) -> str:
     if shared_s:
         # a CDN may answer for shared_s seconds (then revalidates); browsers still revalidate each time
-        response.cache_control.public = True
-        response.cache_control.max_age = 0
-        response.cache_control.s_maxage = shared_s
-    else:
-        response.cache_control.no_cache = True  # caches may keep it, but must revalidate (cheap: 304)
-    for header in vary:
-        response.vary.add(header)
-    return response
+        return f"public, max-age=0, s-maxage={shared_s}"
+    return "no-cache"  # caches may keep it, but must revalidate (cheap: 304)
 
 
 def cached_response(request: Request, store: Store, parts: Iterable[str], make: Callable[[], Response]) -> Response:

@@ -125,7 +125,7 @@ def description(store: Store) -> list[ox.Triple]:
 def void() -> Response:
     store = current_app.extensions["oversight.store"]
     offered = (*GRAPH_FORMATS, HTML)  # machines (*/* or no Accept) get Turtle; browsers name text/html
-    fmt = negotiate(request.accept_mimetypes, offered, request.args.get("format"))
+    fmt = negotiate(request.headers.get("Accept"), offered, request.args.get("format"))
     if fmt is None:
         return Response("No acceptable format\n", status=406, mimetype="text/plain")
     def make() -> Response:

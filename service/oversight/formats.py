@@ -8,6 +8,7 @@ werkzeug's (q-values, wildcards, specificity); this module only says what is on 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 import pyoxigraph as ox
@@ -76,19 +77,23 @@ def by_name(name: str, formats: Sequence[Format]) -> Format | None:
     return None
 
 
-def negotiate(accept: MIMEAccept | str | None, formats: Sequence[Format], override: str | None = None) -> Format | None:
-    """Pick the best of `formats` for an Accept header; `override` (`?format=`) wins when given.
+def negotiate(accept: str | None, formats: Sequence[Format], override: str | None = None) -> Format | None:
+    """Pick the best of `formats` for an Accept header's value; `override` (`?format=`) wins when given.
 
     A missing or empty Accept header gets the first format; None means nothing acceptable (406).
     """
     if override:
         return by_name(override, formats)
-    if accept is None or isinstance(accept, str):
-        accept = parse_accept_header(accept or "", MIMEAccept)
-    if not accept:
+    return _best_for_accept(accept or "", tuple(formats))
+
+
+@lru_cache(maxsize=512)  # clients send a handful of distinct Accept headers; parsing one costs more than a query
+def _best_for_accept(accept: str, formats: tuple[Format, ...]) -> Format | None:
+    parsed = parse_accept_header(accept, MIMEAccept)
+    if not parsed:
         return formats[0]
     # Canonical types first: on a tie (text/* matches text/csv and text/xml) the canonical one wins,
     # so the Content-Type sent is one the client asked for.
     offered = [fmt.media_type for fmt in formats] + [media for fmt in formats for media in fmt.media_types[1:]]
-    best = accept.best_match(offered)
+    best = parsed.best_match(offered)
     return by_name(best, formats) if best else None

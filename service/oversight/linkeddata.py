@@ -38,7 +38,7 @@ def split_extension(path: str) -> tuple[str, Format | None]:
 
 
 def choose_format(explicit: Format | None) -> Format | None:
-    return explicit or negotiate(request.accept_mimetypes, PAGE_FORMATS, request.args.get("format"))
+    return explicit or negotiate(request.headers.get("Accept"), PAGE_FORMATS, request.args.get("format"))
 
 
 def rdf_response(quads: list[ox.Quad], fmt: Format) -> Response:

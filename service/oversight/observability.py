@@ -18,12 +18,12 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, Info, generate_latest
-from werkzeug.exceptions import HTTPException
+
+from .protocol import operation_text
 
 bp = Blueprint("observability", __name__)
 
 QUERY_PATHS = ("/sparql", "/update")
-QUERY_MEDIA_TYPES = ("application/sparql-query", "application/sparql-update")
 
 
 class Metrics:
@@ -99,14 +99,5 @@ def _record(response: Response) -> Response:
 
 def _query_hash() -> str | None:
     """A short SHA-256 of the request's query or update text, if it has one."""
-    if request.path not in QUERY_PATHS:
-        return None
-    try:
-        if request.mimetype in QUERY_MEDIA_TYPES:
-            text = request.get_data()
-        else:
-            value = request.values.get("query") or request.values.get("update")
-            text = value.encode("utf-8", "surrogateescape") if value else None
-    except HTTPException:  # e.g. a body over the size limit: it was never read, and will not be now
-        return None
-    return hashlib.sha256(text).hexdigest()[:16] if text else None
+    text = operation_text(request) if request.path in QUERY_PATHS else None
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16] if text else None

@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl
 import pyoxigraph as ox
 from flask import Request
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
 
 from .executor import Dataset
 from .formats import DATASET_FORMATS, GRAPH_FORMATS, HTML, RESULTS_FORMATS, Format, by_name, negotiate
@@ -25,6 +26,8 @@ QUERY_MEDIA_TYPE = "application/sparql-query"
 UPDATE_MEDIA_TYPE = "application/sparql-update"
 # Parameters clients use to name a response format (`format`: Virtuoso, Fuseki; `output`: Fuseki, sparqler).
 FORMAT_PARAMETERS = ("format", "output")
+# Where a request's parsed form and parameters are kept (in its WSGI environ), so each is read once.
+_FORM_KEY, _PARAMETERS_KEY = "oversight.form", "oversight.parameters"
 _ALL_FORMATS = (*RESULTS_FORMATS, *GRAPH_FORMATS, *DATASET_FORMATS, HTML)
 
 
@@ -114,36 +117,75 @@ def choose_format(request: Request, formats: Sequence[Format]) -> Format | None:
     A parameter naming a format of another kind (SPARQLWrapper sends `format=json` with CONSTRUCT
     too) falls back to Accept; a name no format has is an error rather than a silent default.
     """
-    names = [v for key in FORMAT_PARAMETERS for v in request.args.getlist(key) + request.form.getlist(key) if v]
+    names = [v for key in FORMAT_PARAMETERS for v in request.args.getlist(key) + _form_or_empty(request).getlist(key) if v]
     for name in names:
         if fmt := by_name(name, formats):
             return fmt
     if names and not any(by_name(name, _ALL_FORMATS) for name in names):
         return None
-    return negotiate(request.accept_mimetypes, formats)
+    return negotiate(request.headers.get("Accept"), formats)
+
+
+def operation_text(request: Request) -> str | None:
+    """The query or update text a request carries (form field, URL parameter or bare body), read
+    without raising: for logs and metrics, which must not fail on a request the protocol refuses."""
+    try:
+        params, body_text = _parameters(request)
+    except (ProtocolError, HTTPException):
+        return None
+    return body_text if body_text is not None else (params.get("query") or params.get("update"))
 
 
 def _parameters(request: Request) -> tuple[MultiDict, str | None]:
-    """URL and form parameters together, and the body text of a direct POST (None otherwise)."""
+    """URL and form parameters together, and the body text of a direct POST (None otherwise);
+    read once per request (the endpoint and the access log both ask)."""
+    cached = request.environ.get(_PARAMETERS_KEY)
+    if cached is not None:
+        return cached
     params: MultiDict = MultiDict(request.args)
-    if request.method != "POST":
-        return params, None
-    mimetype = request.mimetype
-    if mimetype not in (FORM, QUERY_MEDIA_TYPE, UPDATE_MEDIA_TYPE):
-        got = f"'{mimetype}'" if mimetype else "no Content-Type"
-        raise ProtocolError(
-            400, f"POST needs Content-Type {FORM}, {QUERY_MEDIA_TYPE} or {UPDATE_MEDIA_TYPE} (got {got})")
+    body_text = None
+    if request.method == "POST":
+        mimetype = request.mimetype
+        if mimetype not in (FORM, QUERY_MEDIA_TYPE, UPDATE_MEDIA_TYPE):
+            got = f"'{mimetype}'" if mimetype else "no Content-Type"
+            raise ProtocolError(
+                400, f"POST needs Content-Type {FORM}, {QUERY_MEDIA_TYPE} or {UPDATE_MEDIA_TYPE} (got {got})")
+        if mimetype == FORM:
+            params.update(_form(request))
+        else:
+            body_text = _body_text(request)
+    request.environ[_PARAMETERS_KEY] = (params, body_text)
+    return params, body_text
+
+
+def _body_text(request: Request) -> str:
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
         raise ProtocolError(400, f"The request body must be UTF-8 (got charset={charset})")
-    text = _utf8(request.get_data(cache=True))
-    if mimetype != FORM:
-        return params, text
+    return _utf8(request.get_data(cache=True))
+
+
+def _form(request: Request) -> MultiDict:
+    """The URL-encoded form in the body, parsed once per request (the endpoint, format negotiation
+    and the access log all read it)."""
+    cached = request.environ.get(_FORM_KEY)
+    if cached is None:
+        try:
+            cached = MultiDict(parse_qsl(_body_text(request), keep_blank_values=True, strict_parsing=False,
+                                         errors="strict"))
+        except UnicodeDecodeError:
+            raise ProtocolError(400, "The form's percent-encoded values must be UTF-8") from None
+        request.environ[_FORM_KEY] = cached
+    return cached
+
+
+def _form_or_empty(request: Request) -> MultiDict:
+    if request.method != "POST" or request.mimetype != FORM:
+        return MultiDict()
     try:
-        params.update(parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict"))
-    except UnicodeDecodeError:
-        raise ProtocolError(400, "The form's percent-encoded values must be UTF-8") from None
-    return params, None
+        return _form(request)
+    except ProtocolError:  # a broken form is refused by whoever reads the operation, not here
+        return MultiDict()
 
 
 def _utf8(body: bytes) -> str:

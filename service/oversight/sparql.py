@@ -78,14 +78,12 @@ def sparql() -> Response:
 
 
 def _query(operation: QueryRequest) -> Response:
-    data = store()
+    data, limit, endpoint = store(), settings().query_timeout_s, endpoint_url()
     try:
-        evaluation = executor.evaluate(data, operation.with_base(endpoint_url()), operation.dataset,
-                                       timeout_s=settings().query_timeout_s)
+        evaluation = executor.evaluate(data, operation.with_base(endpoint), operation.dataset, timeout_s=limit)
     except SyntaxError as err:
         return plain(400, f"Malformed query: {_short(query_error(err))}")
     except executor.QueryTimeout:
-        limit = settings().query_timeout_s
         return plain(503, f"Query stopped: it ran past the {limit:g} s time limit", **{"Retry-After": "60"})
     except (executor.QueryCrashed, executor.QueryRejected, executor.QueryFailed) as err:
         return limit_response(err)
@@ -94,7 +92,7 @@ def _query(operation: QueryRequest) -> Response:
     if fmt is None:
         return not_acceptable(formats)
     dataset = operation.dataset
-    etag = etag_for(data, endpoint_url(), operation.query, repr(dataset.default_graphs), repr(dataset.named_graphs),
+    etag = etag_for(data, endpoint, operation.query, repr(dataset.default_graphs), repr(dataset.named_graphs),
                     fmt.name)
     if cached := not_modified(request, data, etag):
         return cached
