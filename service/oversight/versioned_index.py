@@ -9,8 +9,8 @@ and never served for data it was not built from.
 `get` never blocks on a build and never returns a value built for an older data version: after a
 write (store.version moves on) it returns None, and starts a rebuild in a background thread if none
 is running, until the rebuild for the current version is ready. One build at a time per store; a
-build that finishes for a version that has meanwhile moved on is kept only to be replaced (the
-builder loops until it has caught up). A build that raises is logged and retried on the next write
+build that finishes after the data has moved on again is dropped and the builder goes round again
+until it has caught up. The old value is released as soon as a rebuild starts. A build that raises is logged and retried on the next write
 (not on every request: a build that fails fails again for the same data).
 
 Works with any object that has a `version` attribute (Store, RemoteStore). Safe across fork():
@@ -100,6 +100,8 @@ class VersionedIndex(Generic[T]):
                 return
             if state.failed_version == store.version:
                 return  # it failed for this data; the next write tries again
+            if state.ready is not None and state.ready[0] != store.version:
+                state.ready = None  # versions never come back: free its memory before building anew
             ref = weakref.ref(store)  # the thread must not keep a discarded store alive
             state.thread = threading.Thread(target=self._run, args=(ref, state), daemon=True,
                                             name=f"oversight-index-{self.name}")
@@ -120,13 +122,12 @@ class VersionedIndex(Generic[T]):
                     state.thread = None
                 return
             with state.lock:
-                state.ready = (version, value)
-                state.failed_version = None
                 self.builds += 1
+                state.failed_version = None
                 if store.version == version:
-                    state.thread = None
+                    state.ready, state.thread = (version, value), None
                     return
-            del store, value  # the data moved on during the build: build again, for the new version
+            del store, value  # the data moved on during the build: drop it, build for the new version
 
 
 def start_all(store: Any) -> None:
