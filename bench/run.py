@@ -209,11 +209,11 @@ def start_ours(data: Path, timeout: float) -> Engine:
 
 
 def start_ours_disk(data: Path, timeout: float) -> Engine:
-    """Ours on an on-disk (RocksDB) store, bulk-loaded by `oxigraph load` as Oxigraph server's is and
-    reopened by `oversight serve --store` (not the default configuration: a comparison of stores)."""
+    """Ours on an on-disk (RocksDB) store, `oversight serve --store DIR --data FILE` (bulk-loaded into
+    the new store, as `oxigraph load` does for Oxigraph server): the same service on the other store."""
     engine, started = Engine("ours-disk"), time.monotonic()
-    _bulk_load(engine, data, timeout)
-    _serve_ours(engine, ["--store", str(engine.workdir)], timeout)
+    engine.workdir = Path(tempfile.mkdtemp(prefix="bench-ours-disk-"))
+    _serve_ours(engine, ["--store", str(engine.workdir / "store"), "--data", str(data)], timeout)
     engine.load_seconds = time.monotonic() - started
     return engine
 
