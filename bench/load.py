@@ -79,7 +79,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16, choices=range(8, 33), metavar="8-32")
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--threads", type=int, default=8, help="server threads (gunicorn gthread)")
+    parser.add_argument("--threads", type=int, default=8, help="server threads per worker")
     args = parser.parse_args()
     process, url = start(args.threads)
     try:

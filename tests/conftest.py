@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -55,11 +55,17 @@ def start_server(*args: str, env: dict[str, str] | None = None, timeout: float =
     """Run `oversight serve ARGS` on a free loopback port and wait until it answers /healthz.
 
     The access log (standard output) goes to `access_log`, or nowhere."""
+    return start_process(lambda port: [sys.executable, "-m", "oversight", "serve", "--host", "127.0.0.1",
+                                       "--port", str(port), *args], env=env, timeout=timeout, access_log=access_log)
+
+
+def start_process(command: Callable[[int], list[str]], env: dict[str, str] | None = None, timeout: float = 60.0,
+                  access_log: Path | None = None) -> Server:
+    """Run `command(port)` (a server listening on 127.0.0.1:port) and wait until it answers /healthz."""
     port = free_port()
-    cmd = [sys.executable, "-m", "oversight", "serve", "--host", "127.0.0.1", "--port", str(port), *args]
     stdout = access_log.open("wb") if access_log is not None else subprocess.DEVNULL
     log = tempfile.TemporaryFile()
-    process = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=stdout, stderr=log)
+    process = subprocess.Popen(command(port), env={**os.environ, **(env or {})}, stdout=stdout, stderr=log)
     url = f"http://127.0.0.1:{port}"
     server = Server(url, process, log)
     deadline = time.monotonic() + timeout

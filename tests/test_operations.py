@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from pathlib import Path
 
 import requests
 
-from conftest import Server, start_server
+from conftest import Server, start_process, start_server
 
 QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -64,3 +65,17 @@ def test_html_responses_carry_security_headers(server: Server) -> None:
     data = requests.get(server.url + "/sparql", params={"query": QUERY}, timeout=10)
     assert data.headers["X-Content-Type-Options"] == "nosniff"
     assert "Content-Security-Policy" not in data.headers
+
+
+def test_the_wsgi_app_serves_under_gunicorn_too() -> None:
+    """The README's alternative to `oversight serve`: any WSGI server on `oversight.wsgi:app`."""
+    srv = start_process(lambda port: [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+                                      "--worker-class", "gthread", "--threads", "4", "oversight.wsgi:app"])
+    try:
+        answer = requests.get(srv.url + "/sparql", params={"query": QUERY},
+                              headers={"Accept": "application/sparql-results+json"}, timeout=30)
+        ready = requests.get(srv.url + "/readyz", timeout=10).json()
+    finally:
+        srv.stop()
+    assert answer.status_code == 200 and int(answer.json()["results"]["bindings"][0]["n"]["value"]) > 1000
+    assert ready["status"] == "ready" and ready["validation"]["conforms"] is True

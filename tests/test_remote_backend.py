@@ -167,3 +167,21 @@ def test_replicas_behind_a_cdn_agree_on_validators(oxigraph_server):
     finally:
         for r in replicas:
             r.stop()
+
+
+def test_a_backend_that_goes_away_is_a_502_not_a_500(tmp_path):
+    """When the shared store stops answering, the replica says so as a gateway error: 502 from the
+    endpoint and the pages, 503 from /readyz (so a load balancer takes it out), never a traceback."""
+    with oxigraph_holding(FIXTURE_DATA, tmp_path / "oxigraph") as url:
+        srv = start_server("--backend", "sparql", "--query-url", url + "/query")
+    try:  # the Oxigraph server has stopped here
+        query = requests.get(srv.url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"}, timeout=30)
+        page = requests.get(srv.url + "/query", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+        api = requests.get(srv.url + "/api/statements", timeout=30)
+        ready = requests.get(srv.url + "/readyz", timeout=30)
+    finally:
+        srv.stop()
+    assert query.status_code == 502 and "cannot be reached" in query.text, query.text
+    assert page.status_code == 502 and "cannot be reached" in page.text
+    assert api.status_code == 502 and "Traceback" not in api.text
+    assert ready.status_code == 503 and ready.json()["status"] == "unavailable"

@@ -63,7 +63,7 @@ def update(server: Server, text: str, headers: dict[str, str] = AUTH) -> request
 
 
 def kill_tree(pid: int) -> None:
-    """SIGKILL a process and every descendant (gunicorn master, worker, query processes)."""
+    """SIGKILL a process and every descendant (server main process, worker, query processes)."""
     try:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-# Imported here, not in create_app: a gunicorn worker that builds the app after the fork (on-disk
+# Imported here, not in create_app: a server worker that builds the app after the fork (on-disk
 # stores) must find every module already loaded, or its first requests wait for the imports.
 from . import (cors, dataset, errors, executor, graph_store, health, linkeddata, observability, pages,
                security_headers, shacl_http, sparql, statements, timeline, update)

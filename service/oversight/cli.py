@@ -138,7 +138,7 @@ LIMIT_OPTIONS = [
 @limit_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Gunicorn worker processes.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Worker processes.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1), help="Threads per worker.")
 @click.option("--public-base", default=None, help="Public URL of this deployment, e.g. https://example.org.")
 @gate_option
@@ -154,8 +154,8 @@ LIMIT_OPTIONS = [
               help="Let SERVICE (in queries and updates) and LOAD (in updates) fetch from HOST (repeatable; default: none).")
 def serve(store_path, data_files, graph_files, host, port, workers, threads, public_base, cors_origins, allow_invalid,
           write_token_file, shared_cache_s, remote_hosts, **limits) -> None:
-    """Start the HTTP service (SPARQL endpoint and linked-data pages) under gunicorn."""
-    from .wsgi import run_gunicorn
+    """Start the HTTP service (SPARQL endpoint and linked-data pages) under Granian."""
+    from .wsgi import run_server
 
     extra = {name: value for name, value in limits.items() if value is not None}
     if cors_origins:
@@ -185,7 +185,7 @@ def serve(store_path, data_files, graph_files, host, port, workers, threads, pub
         store, validation = open_validated()
     else:  # open, load and validate in a child; each worker then reopens the store
         store, validation = None, run_in_child_returning(lambda: open_validated()[1])
-    run_gunicorn(settings, store, host=host, port=port, workers=workers, threads=threads, validation=validation)
+    run_server(settings, store, host=host, port=port, workers=workers, threads=threads, validation=validation)
 
 
 @cli.command()
@@ -426,7 +426,7 @@ def run_in_child(action: Callable[[], object]) -> None:
     """Run `action` in a forked child and exit with its code if it fails.
 
     RocksDB starts a process-wide thread pool the first time a store is opened, and fork() does not
-    copy threads: a gunicorn worker forked from a process that opened an on-disk store hangs on its
+    copy threads: a worker forked from a process that opened an on-disk store hangs on its
     first write. Opening and loading the store in a short-lived child keeps the server process clean.
     """
     sys.stdout.flush()

@@ -4,9 +4,14 @@ line of plain text for programs (curl's */*, SPARQL clients), a page for browser
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from flask import Flask, Response, render_template, request
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.http import parse_accept_header
+
+from .store import StoreUnavailable
 
 log = logging.getLogger("oversight.errors")
 
@@ -29,7 +34,12 @@ def text_error(err: HTTPException) -> Response:
 
 def wants_html() -> bool:
     """Browsers name text/html explicitly; programs (curl's */*, SPARQL clients) get plain text."""
-    accept = request.accept_mimetypes
+    return _names_html(request.headers.get("Accept", ""))
+
+
+@lru_cache(maxsize=256)  # a few distinct Accept headers, asked on every GET of the endpoint
+def _names_html(header: str) -> bool:
+    accept = parse_accept_header(header, MIMEAccept)
     named_html = any(media in HTML_TYPES for media, _ in accept)
     return named_html and accept.quality(HTML_TYPES[0]) >= accept.quality("text/plain")
 
@@ -51,6 +61,12 @@ def register(app: Flask, max_body_bytes: int) -> None:
         if wants_html() and err.code not in (None, 304):
             return page_error(err)
         return text_error(err)
+
+    @app.errorhandler(StoreUnavailable)
+    def store_unavailable(err: StoreUnavailable) -> Response:
+        # A page or API whose query could not reach the remote store: the gateway's failure, not ours.
+        log.warning("store unavailable: %s", err)
+        return _text(502, f"The store could not answer: {err}")
 
     @app.errorhandler(Exception)
     def unexpected(err: Exception) -> Response:

@@ -19,6 +19,7 @@ Limits (from Settings, via `configure(store, settings)` in the app factory):
   the process dies and the query fails with `QueryCrashed`, while the service carries on.
 * `QueryFailed` (400): the query parsed but could not be evaluated (e.g. an unsupported SERVICE).
   `QueryCrashed` (a QueryFailed; 503): the query process died (stack or memory exhaustion).
+  `QueryUnavailable` (a QueryFailed; 502): the store could not answer (a remote SPARQL server down).
 * Row and size caps are stated, never silent: the result stops after `max_result_rows` rows (or
   triples), or at the last whole row within `max_response_bytes` (measured on the compact TSV /
   N-Triples form), and then `Evaluation.truncated` names the limit. `Evaluation.headers()` gives the
@@ -51,13 +52,13 @@ import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, Pipe
-from typing import Callable, Iterator, Literal, Sequence
+from typing import Callable, Iterable, Iterator, Literal, Sequence
 
 import pyoxigraph as ox
 
 from .config import Settings
 from .formats import Format
-from .store import Store
+from .store import Store, StoreUnavailable
 from .remote_access import RemoteAccessRefused, check_remote_access
 
 Kind = Literal["solutions", "boolean", "graph"]
@@ -94,6 +95,10 @@ class QueryCrashed(QueryFailed):
     """The process evaluating the query died (stack or memory exhausted); the service carries on."""
 
 
+class QueryUnavailable(QueryFailed):
+    """The store could not answer (StoreUnavailable: a remote SPARQL server down or failing)."""
+
+
 @dataclass(frozen=True)
 class Dataset:
     """The RDF dataset of a request (`default-graph-uri`, `named-graph-uri`); None: the service default."""
@@ -127,13 +132,14 @@ class Evaluation:
             headers["X-Oversight-Truncated"] = self.truncated
         return headers
 
-    def serialize(self, fmt: Format) -> Iterator[bytes]:
+    def serialize(self, fmt: Format) -> Iterable[bytes]:
         """The result in `fmt`. A small result is serialised here and now, so that a failure raises
-        QueryFailed before the response starts; a large one streams (see STREAM_THRESHOLD)."""
+        QueryFailed before the response starts, and comes as a one-item list (a response then gets a
+        Content-Length rather than chunked encoding); a large one streams (see STREAM_THRESHOLD)."""
         key = None if self._cache is None or self._key is None else (*self._key, fmt.name)
         cached = self._cache.get(key) if key else None
         if cached is not None:
-            return iter((cached,))
+            return [cached]
         if len(self._lines) > STREAM_THRESHOLD:
             return self._stream(fmt, key)
         try:
@@ -142,7 +148,7 @@ class Evaluation:
             raise QueryFailed(f"cannot write this result as {fmt.name}: {err}") from None
         if key:
             self._cache.put(key, body)
-        return iter((body,))
+        return [body]
 
     def _stream(self, fmt: Format, key: tuple | None) -> Iterator[bytes]:
         kept: list[bytes] | None = [] if key else None
@@ -250,7 +256,7 @@ class Executor:
         return Evaluation(kind, rows, truncated, lines, self.cache, key)
 
     def pool(self) -> _Pool:
-        # One pool per process: a pool inherited through a fork (gunicorn workers) is not ours.
+        # One pool per process: a pool inherited through a fork (server workers) is not ours.
         with self._lock:
             if self._pool is None or self._pool.pid != os.getpid():
                 self._pool = _Pool(self.store, self.settings)
@@ -423,6 +429,8 @@ class _Pool:
                 healthy = len(lines) <= RECYCLE_BYTES
                 return child.version, (*header[1:4], lines)
             healthy = True
+            if header[0] == "unavailable":
+                raise QueryUnavailable(header[1])
             if header[0] == "syntax":
                 err = SyntaxError(header[1])
                 err.lineno, err.offset = header[2], header[3]
@@ -589,6 +597,8 @@ def _serve_queries(conn: Connection, store: Store, settings: Settings) -> None:
                 conn.send_bytes(lines)
         except SyntaxError as err:
             conn.send(("syntax", str(err), err.lineno, err.offset))
+        except StoreUnavailable as err:
+            conn.send(("unavailable", str(err)))
         except Exception as err:  # noqa: BLE001 - reported to the worker as QueryFailed
             conn.send(("error", f"{type(err).__name__}: {err}"))
 

@@ -1,6 +1,6 @@
 """What each request did, for operators: one JSON access-log line and Prometheus metrics.
 
-The log goes to standard output, one JSON object a line (as gunicorn's own access log would); its
+The log goes to standard output, one JSON object a line (as a web server's own access log would); its
 lines have the method, path, status, duration and a hash of the query or update (enough to
 group repeated queries without logging their text); never headers, so never a token. `/metrics`
 serves requests by endpoint and status, a latency histogram, timeouts, rejected queries and the
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import sys
+import threading
 import time
 from datetime import datetime, timezone
 
@@ -50,13 +50,23 @@ def init_app(app: Flask) -> None:
     app.before_request(_start_clock)
     app.after_request(_record)
     app.register_blueprint(bp)
-    logger = logging.getLogger("oversight.access")
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stdout)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-        logger.propagate = False
+
+
+class AccessLog:
+    """JSON lines on standard output, written and flushed whole under a lock. Not the logging module:
+    a LogRecord (caller lookup, thread and process names) costs more than answering a small query."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def write(self, entry: dict) -> None:
+        line = json.dumps(entry) + "\n"
+        with self._lock:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+
+
+ACCESS_LOG = AccessLog()
 
 
 @bp.get("/metrics")
@@ -93,7 +103,7 @@ def _record(response: Response) -> Response:
         "duration_ms": round(duration * 1000, 2),
         "query_hash": _query_hash(),
     }
-    logging.getLogger("oversight.access").info(json.dumps(entry))
+    ACCESS_LOG.write(entry)
     return response
 
 

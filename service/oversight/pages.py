@@ -12,6 +12,7 @@ from . import executor, named
 from .formats import GRAPH_FORMATS, HTML, RESULTS_FORMATS, by_name
 from .present import Labeller, Term, term
 from .queries import load_query, query_names
+from .sparql import limit_status
 
 bp = Blueprint("pages", __name__)
 
@@ -126,8 +127,7 @@ def query_page() -> tuple[str, int]:
         except executor.QueryTimeout:
             error, status = "The query ran past the time limit and was stopped.", 503
         except (executor.QueryRejected, executor.QueryFailed) as err:
-            # QueryCrashed is a QueryFailed: the query process died (e.g. out of memory).
-            error, status = f"Query not run: {err}", 503 if isinstance(err, executor.QueryCrashed) else 400
+            error, status = f"Query not run: {err}", limit_status(err)
     examples = [(n, query_summary(n)) for n in EXAMPLE_QUERIES]
     downloads = {}
     if result and len(query) < 4000:  # longer queries: POST them to /sparql yourself

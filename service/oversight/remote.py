@@ -30,6 +30,7 @@ import pyoxigraph as ox
 import requests
 
 from .namespaces import DATA_BASE
+from .store import StoreUnavailable
 
 SERVICE_GRAPH = f"{DATA_BASE}/data/service"
 _DCT_MODIFIED = "http://purl.org/dc/terms/modified"
@@ -37,7 +38,7 @@ _VERSION = "http://schema.org/version"
 _ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 
 
-class BackendError(Exception):
+class BackendError(StoreUnavailable):
     """The remote SPARQL server could not be reached or failed (not the client's fault)."""
 
 

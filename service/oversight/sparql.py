@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Callable
 
 from flask import Blueprint, Response, current_app, redirect, request, url_for
+from werkzeug.sansio.utils import get_current_url
 
 from . import executor, service_description
 from .conditional import etag_for, not_modified, stamp
@@ -43,7 +44,12 @@ def settings() -> Settings:
 
 def site_url() -> str:
     """The public root of the site, without a trailing slash (--public-base, else the request's host)."""
-    return (settings().public_base or request.host_url).rstrip("/") + request.script_root
+    return (settings().public_base or _host_url(request.scheme, request.host)).rstrip("/") + request.script_root
+
+
+@lru_cache(maxsize=256)  # what request.host_url computes, once per host rather than once per request
+def _host_url(scheme: str, host: str) -> str:
+    return get_current_url(scheme, host)
 
 
 def endpoint_url() -> str:
@@ -85,7 +91,7 @@ def _query(operation: QueryRequest) -> Response:
         return plain(400, f"Malformed query: {_short(query_error(err))}")
     except executor.QueryTimeout:
         return plain(503, f"Query stopped: it ran past the {limit:g} s time limit", **{"Retry-After": "60"})
-    except (executor.QueryCrashed, executor.QueryRejected, executor.QueryFailed) as err:
+    except (executor.QueryRejected, executor.QueryFailed) as err:  # QueryFailed: also crashed, unavailable
         return limit_response(err)
     formats = GRAPH_FORMATS if evaluation.kind == "graph" else RESULTS_FORMATS
     fmt = choose_format(request, formats)
@@ -135,9 +141,16 @@ def _short(text: str) -> str:
 
 
 # -- executor errors (executor.py) to HTTP ---------------------------------------------------------
-LIMIT_STATUS = {executor.QueryCrashed: 503, executor.QueryRejected: 400, executor.QueryFailed: 400}
+LIMIT_STATUS = {executor.QueryCrashed: 503, executor.QueryUnavailable: 502, executor.QueryRejected: 400,
+                executor.QueryFailed: 400}
+LIMIT_WORDS = {400: "Query not accepted", 502: "The store could not answer", 503: "Query stopped"}
+
+
+def limit_status(err: Exception) -> int:
+    """The HTTP status of an executor error (QueryRejected or a kind of QueryFailed)."""
+    return next(code for cls, code in LIMIT_STATUS.items() if isinstance(err, cls))
 
 
 def limit_response(err: Exception) -> Response:
-    status = next(code for cls, code in LIMIT_STATUS.items() if isinstance(err, cls))
-    return plain(status, f"{'Query not accepted' if status == 400 else 'Query stopped'}: {err}")
+    status = limit_status(err)
+    return plain(status, f"{LIMIT_WORDS[status]}: {err}")

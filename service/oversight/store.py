@@ -75,6 +75,11 @@ def parse_source(source: RdfSource) -> list[ox.Quad]:
         return [ox.Quad(q.subject, q.predicate, q.object, to_graph) for q in quads]
 
 
+class StoreUnavailable(OSError):
+    """The store could not answer (a remote SPARQL server down, or failing): not the client's fault.
+    The endpoint and pages answer 502."""
+
+
 class Store:
     """A pyoxigraph store with a data version that changes whenever the data does.
 
