@@ -19,6 +19,7 @@ import requests
 
 import test_competency_questions as cq
 import test_pages
+import test_state_index
 import test_statements_api
 import test_timeline
 from conftest import FIXTURE_DATA, REPO, Server, free_port, run_cli, start_server
@@ -86,6 +87,9 @@ def fixture_server(tmp_path_factory) -> Iterator[Server]:
 for _module in (cq, test_pages, test_statements_api, test_timeline):
     globals().update({name: test for name, test in vars(_module).items()
                       if name.startswith("test_") and name != "test_every_competency_question_has_a_commented_query"})
+# The state index over the remote store, checked against state-on-date.rq run by the Oxigraph server.
+test_seed_graph_state_equals_state_on_date_rq = test_state_index.test_seed_graph_state_equals_state_on_date_rq
+test_fixture_state_equals_state_on_date_rq = test_state_index.test_fixture_state_equals_state_on_date_rq
 
 
 def test_same_quads_as_the_embedded_store(server, oxigraph_server, tmp_path):

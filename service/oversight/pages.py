@@ -8,11 +8,13 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from . import executor, named
+from . import executor, named, state_index
 from .formats import GRAPH_FORMATS, HTML, RESULTS_FORMATS, by_name
 from .present import Labeller, Term, term
 from .queries import load_query, query_names
 from .sparql import limit_status
+from .store import Store
+from .versioned import PerVersion
 
 bp = Blueprint("pages", __name__)
 
@@ -49,15 +51,23 @@ def validation_notice() -> str | None:
             "The data loaded here does not pass validation; it is served anyway, so some facts may be inconsistent.")
 
 
-@bp.get("/")
-def home() -> str:
-    store = current_app.extensions["oversight.store"]
+def _count(store: Store) -> dict:
+    """What the home page counts (home-counts.rq: a scan of every type, so once per data version)."""
     counts = {k: v.value for k, v in named.run(store, "home-counts", {})[0].items()}
     counts["triples"] = len(store.oxigraph)
     counts["graphs"] = len(store.named_graphs())
-    forces = named.run(store, "forces", {})
+    return counts
+
+
+home_counts = PerVersion(_count)
+
+
+@bp.get("/")
+def home() -> str:
+    store = current_app.extensions["oversight.store"]
+    forces = state_index.forces(store)
     label = Labeller(store)
-    return render_template("home.html", counts=counts, forces=[term(r["force"], label) for r in forces],
+    return render_template("home.html", counts=home_counts(store), forces=[term(r["force"], label) for r in forces],
                            notice=validation_notice(), modified=store.modified)
 
 

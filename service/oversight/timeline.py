@@ -1,7 +1,8 @@
 """A force's journey through monitoring: an SVG timeline and "state on date D", as pages and API.
 
 Both come from named queries (timeline.rq, state-on-date.rq); the SVG is laid out here, server-side,
-so the page needs no JavaScript.
+so the page needs no JavaScript. States (and the list of forces) are read from state_index, a view
+of the same answers kept per data version, so a state costs no query.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import date, timedelta
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
-from . import named, urls
+from . import named, state_index, urls
 from .namespaces import ID
 from .present import Labeller, Term, readable_date, readable_dating, term
 from .queries import load_query
@@ -39,10 +40,6 @@ class Mark:
 
 def force_iri(slug: str) -> str:
     return f"{ID}force/{slug}"
-
-
-def known_force(store: Store, iri: str) -> bool:
-    return any(r["force"].value == iri for r in named.run(store, "forces", {}))
 
 
 def parse_day(value: str | None) -> date:
@@ -100,7 +97,8 @@ def layout(rows: list[named.Row], label: Labeller, day: date | None = None) -> d
 
 
 def state(store: Store, force: str, day: date) -> dict:
-    rows = named.run(store, "state-on-date", {"force": ox.NamedNode(force), "date": day})
+    """Phase, open causes of concern and open recommendations: state-on-date.rq's answer, from the index."""
+    rows = state_index.state_rows(store, force, day)
     label = Labeller(store)
     pick = lambda kind, cls=None: [term(r["item"], label) for r in rows if r["kind"].value == kind
                                    and (cls is None or r["class"].value.endswith("#" + cls))]
@@ -114,7 +112,7 @@ def timeline_index() -> str:
     label = Labeller(store)
     today = date.today()
     forces = [(term(r["force"], label), r["force"].value.rsplit("/", 1)[-1], state(store, r["force"].value, today))
-              for r in named.run(store, "forces", {})]
+              for r in state_index.forces(store)]
     return render_template("timeline_index.html", forces=forces, today=today)
 
 
@@ -122,7 +120,7 @@ def timeline_index() -> str:
 def timeline_page(slug: str) -> str | tuple[str, int]:
     store = current_app.extensions["oversight.store"]
     force = force_iri(slug)
-    if not known_force(store, force):
+    if not state_index.known_force(store, force):
         abort(404)
     label = Labeller(store)
     error = None
@@ -140,7 +138,7 @@ def requested_force(store: Store) -> str:
     """The `force` argument (IRI or slug) as a force IRI; BadParameter unless the graph has that force."""
     given = (request.args.get("force") or "").strip()
     force = given if given.startswith("http") else force_iri(given)
-    if not given or not known_force(store, force):
+    if not given or not state_index.known_force(store, force):
         raise named.BadParameter("'force' must name a police force in the graph (IRI or slug)")
     return force
 
