@@ -1,5 +1,10 @@
-"""A value derived from the store's data (an index, a materialised view), built in the background
-and never served for data it was not built from.
+"""Values derived from the store's data (indexes, materialised views), one per data version, never
+served for data they were not built from. Two kinds:
+
+* `PerVersion(build)`: built on the first use for a version, the caller waiting; for values that
+  take milliseconds (state_index.py, the home page's counts).
+* `VersionedIndex(name, build)`: built in the background, the caller answering the slow way
+  meanwhile; for values that take seconds (statements_index.py). Usage:
 
     STATEMENTS = VersionedIndex("statements", build)   # build(store) -> the value; may take seconds
     STATEMENTS.start(store)                             # at startup: begin building, return at once
@@ -14,7 +19,7 @@ until it has caught up. The old value is released as soon as a rebuild starts. A
 (not on every request: a build that fails fails again for the same data).
 
 Works with any object that has a `version` attribute (Store, RemoteStore). Safe across fork():
-a child (gunicorn worker, executor query process) drops the parent's half-finished build and its
+a child (server worker, executor query process) drops the parent's half-finished build and its
 lock state, and builds only when asked (`get`, `start`, or `start_all` when a worker starts).
 """
 
@@ -132,7 +137,7 @@ class VersionedIndex(Generic[T]):
 
 def start_all(store: Any) -> None:
     """Begin building every index defined so far for `store` (a serving process calls this once it
-    has its store: a gunicorn worker, after the fork, so the build runs where requests are served)."""
+    has its store: a server worker, after the fork, so the build runs where requests are served)."""
     for index in list(_all):
         index.start(store)
 
@@ -150,4 +155,24 @@ def _after_fork_in_child() -> None:
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
-__all__ = ["VersionedIndex", "start_all"]
+class PerVersion(Generic[T]):
+    """`per_version(store)`: build(store) for the store's current `.version`, cached until it moves on."""
+
+    def __init__(self, build: Callable[[Any], T]):
+        self._build = build
+        self._values: "weakref.WeakKeyDictionary[Any, tuple[str, T]]" = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def __call__(self, store: Any) -> T:
+        held = self._values.get(store)
+        if held is not None and held[0] == store.version:
+            return held[1]
+        with self._lock:  # one build at a time; others wait for it rather than build their own
+            version = store.version  # read before building: a write during the build forces another
+            held = self._values.get(store)
+            if held is None or held[0] != version:
+                held = self._values[store] = (version, self._build(store))
+            return held[1]
+
+
+__all__ = ["PerVersion", "VersionedIndex", "start_all"]
