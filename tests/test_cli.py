@@ -91,6 +91,22 @@ def test_loading_is_all_or_nothing_on_disk(example_ttl: Path, broken_ttl: Path, 
     assert reopened.returncode == 0 and "2 quads in 1 named graphs" in reopened.stdout
 
 
+def test_a_failed_first_load_on_disk_leaves_an_empty_store(example_ttl: Path, broken_ttl: Path, tmp_path: Path) -> None:
+    # The first load into a new store is a bulk load (RocksDB files written directly); a broken
+    # file must still leave nothing behind, and the store must take a good load afterwards.
+    store = tmp_path / "store"
+    failed = run_cli("stats", "--store", str(store), "--graph", f"http://example.org/g={example_ttl}",
+                     "--data", str(broken_ttl))
+    assert failed.returncode == 2
+    # (reopened empty with no sources, the store gets the seed graph, as any new store does)
+    count = "SELECT (COUNT(*) AS ?n) { GRAPH <http://example.org/g> { ?s ?p ?o } }"
+    done = run_cli("query", "--store", str(store), "--format", "csv", count)
+    assert done.returncode == 0 and done.stdout.splitlines() == ["n", "0"]
+    assert run_cli("stats", "--store", str(store), "--graph", f"http://example.org/g={example_ttl}").returncode == 0
+    done = run_cli("query", "--store", str(store), "--format", "csv", count)
+    assert done.returncode == 0 and done.stdout.splitlines() == ["n", "2"]
+
+
 def test_store_is_reopened_without_reloading(example_ttl: Path, tmp_path: Path) -> None:
     store = tmp_path / "store"
     assert run_cli("stats", "--store", str(store), "--data", str(example_ttl)).returncode == 0

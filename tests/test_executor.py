@@ -229,3 +229,24 @@ def test_a_write_invalidates_the_cache(app_and_store) -> None:
     assert response.headers["X-Oversight-Cache"] == "miss"
     assert response.json["results"]["bindings"][0]["n"]["value"] == "30001"
 
+
+
+def test_a_query_process_that_made_memory_its_own_is_replaced(data_file: Path) -> None:
+    """Scanning the in-memory store copies its pages into the query process; past
+    --query-process-retire-bytes the process is replaced after answering, so the memory goes back.
+    With the default budget, the same process answers again."""
+    def pids_answering(*args: str) -> list[set[int]]:
+        srv = start_server("--data", str(data_file), "--query-processes", "1", *args)
+        try:
+            seen = []
+            for n in range(3):
+                assert ask(srv, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }} # {n}").json()["results"]["bindings"][0]["n"]["value"] == "200"
+                time.sleep(0.5)  # the replacement is forked off the request path
+                seen.append(descendants(srv.process.pid))
+            return seen
+        finally:
+            srv.stop()
+    kept = pids_answering()
+    assert kept[0] == kept[1] == kept[2]
+    replaced = pids_answering("--query-process-retire-bytes", "0")
+    assert replaced[0] != replaced[1] != replaced[2] and len(replaced[2]) == len(replaced[0])

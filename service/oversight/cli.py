@@ -130,6 +130,8 @@ LIMIT_OPTIONS = [
     ("cache_bytes", click.IntRange(0), "Result cache per worker, in bytes (0: off)."),
     ("query_processes", click.IntRange(0), "Query processes per worker (0: one per CPU, at least 4)."),
     ("query_memory_bytes", click.IntRange(0), "Memory a query process may take beyond the loaded store (0: no limit); past it, 503."),
+    ("query_process_retire_bytes", click.IntRange(0),
+     "A query process that has made this much memory its own is replaced after its answer (fork cost vs. memory)."),
 ]
 
 

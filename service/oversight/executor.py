@@ -64,7 +64,12 @@ from .remote_access import RemoteAccessRefused, check_remote_access
 Kind = Literal["solutions", "boolean", "graph"]
 
 STREAM_THRESHOLD = 1 << 20  # results smaller than this are serialised in one call
-RECYCLE_BYTES = 16 << 20  # a query process that produced more is replaced, so its memory goes back
+# A query process that produced a result this large, or made this much memory its own, is replaced
+# (off the request path), so the memory goes back. Its own: reading pyoxigraph's in-memory store
+# writes reference counts in every node visited, so a scan copies the store's pages into the process
+# (215 MB after one scan-heavy query at 1M triples); the minor page faults since the fork count them.
+# settings.query_process_retire_bytes is that "this much".
+RECYCLE_BYTES = 16 << 20
 CHUNK = 1 << 16
 
 # The compact form a query process sends back, per kind.
@@ -426,7 +431,7 @@ class _Pool:
             header = child.conn.recv()
             if header[0] == "ok":
                 lines = header[4] if header[4] is not None else child.conn.recv_bytes()
-                healthy = len(lines) <= RECYCLE_BYTES
+                healthy = len(lines) <= RECYCLE_BYTES and not header[5]
                 return child.version, (*header[1:4], lines)
             healthy = True
             if header[0] == "unavailable":
@@ -467,8 +472,28 @@ class _Pool:
         with self._cond:
             if healthy and child.version == self.store.version:
                 self._idle.append(child)
-            else:
-                self._kill(child)
+                self._cond.notify()
+                return
+            self._all.pop(child.pid, None)
+            self._cond.notify()
+        # Reaping a large process and forking its successor take milliseconds: not on the request path.
+        threading.Thread(target=self._replace, args=(child,), name="oversight-query-process", daemon=True).start()
+
+    def _replace(self, child: _Child) -> None:
+        _stop(child)
+        with self._cond:
+            if self._idle or len(self._all) + self._starting >= self.size:
+                return
+            self._starting += 1
+        try:
+            fresh = self._spawn()
+        except OSError:  # out of processes or memory: the next query forks one when it needs it
+            return
+        finally:
+            with self._cond:
+                self._starting -= 1
+        with self._cond:
+            self._idle.append(fresh)
             self._cond.notify()
 
     def _kill(self, child: _Child) -> None:
@@ -581,6 +606,7 @@ def _serve_queries(conn: Connection, store: Store, settings: Settings) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if settings.query_memory_bytes:
         _limit_memory(settings.query_memory_bytes)
+    faults_at_fork = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     while True:
         try:
             query, default_graphs, named_graphs, timeout_s = conn.recv()
@@ -590,10 +616,12 @@ def _serve_queries(conn: Connection, store: Store, settings: Settings) -> None:
         try:
             result = store.query(query, default_graph=default_graphs, named_graphs=named_graphs)
             kind, rows, truncated, lines = _to_lines(result, settings)
+            private = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults_at_fork) * resource.getpagesize()
+            retire = private > settings.query_process_retire_bytes
             if len(lines) <= STREAM_THRESHOLD:  # one message: a round trip less for the usual small answer
-                conn.send(("ok", kind, rows, truncated, lines))
+                conn.send(("ok", kind, rows, truncated, lines, retire))
             else:  # no pickled copy of a large one
-                conn.send(("ok", kind, rows, truncated, None))
+                conn.send(("ok", kind, rows, truncated, None, retire))
                 conn.send_bytes(lines)
         except SyntaxError as err:
             conn.send(("syntax", str(err), err.lineno, err.offset))

@@ -14,7 +14,7 @@ from .present import Labeller, Term, term
 from .queries import load_query, query_names
 from .sparql import limit_status
 from .store import Store
-from .versioned import PerVersion
+from .versioned_index import PerVersion
 
 bp = Blueprint("pages", __name__)
 

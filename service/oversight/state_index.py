@@ -5,7 +5,7 @@ date D" by joining every finding issued to F with its dates and closures, each t
 (0.5 s at 1M triples). Here state-index.rq runs once per data version, for every force at once, and
 its rows are grouped by force: a state is then a filter over one force's few periods and findings.
 
-The view belongs to one data version (versioned.PerVersion): the first call after any write rebuilds
+The view belongs to one data version (versioned_index.PerVersion): the first call after any write rebuilds
 it (two queries: state-index.rq and forces.rq), so it never answers from older data. Plain xsd:date
 values (YYYY-MM-DD, what the shapes require) compare by day as in SPARQL; a force with any other
 value among its dates (a time zone, another datatype: their SPARQL comparisons are partial and differ
@@ -22,7 +22,7 @@ from datetime import date
 import pyoxigraph as ox
 
 from . import named
-from .versioned import PerVersion
+from .versioned_index import PerVersion
 
 Row = dict[str, object]
 OPEN_END = named.LATEST.isoformat()  # a period with no og:latestDate runs on, as COALESCE(?until, 9999-12-31)

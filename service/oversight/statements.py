@@ -57,13 +57,23 @@ def query_params(args: Mapping[str, str]) -> dict[str, Any]:
     return params
 
 
+INDEX_HEADER = "X-Oversight-Index"  # which path answered: "hit" (the index) or "building" (statements.rq)
+
+
 def find(store: Store, args: Mapping[str, str]) -> list[named.Row]:
     """One row per statement and source, each (statement, occurrence) once."""
+    return answer(store, args)[0]
+
+
+def answer(store: Store, args: Mapping[str, str]) -> tuple[list[named.Row], str]:
+    """find(), and which path answered (statements_index.answer: "hit" or "building")."""
     rows: dict[tuple, named.Row] = {}
-    # statements.rq's answer from the index kept in step with the data (no full scan per request)
-    for row in statements_index.find(store, query_params(args)):
+    # statements.rq's answer from the index kept in step with the data (no full scan per request),
+    # or from statements.rq itself while the index of this data version is being built
+    found, path = statements_index.answer(store, query_params(args))
+    for row in found:
         rows.setdefault((row["statement"], row["occurrence"]), row)
-    return list(rows.values())
+    return list(rows.values()), path
 
 
 def passage_path(source: ox.NamedNode | None, start, end) -> str | None:
@@ -107,13 +117,15 @@ def api_statements() -> Response:
     if fmt not in ("json", "csv"):
         return Response("'format' must be json or csv\n", status=400, mimetype="text/plain")
     try:
-        rows = find(store, request.args)
+        rows, answered_by = answer(store, request.args)
     except named.BadParameter as err:
         return Response(f"{err}\n", status=400, mimetype="text/plain")
     for row in rows:
         path = passage_path(row["source"], row.get("start"), row.get("end"))
         row["passage"] = ox.Literal(urls.absolute(path)) if path else None
-    return named.api_response(rows, fmt, query_name=QUERY)
+    response = named.api_response(rows, fmt, query_name=QUERY)
+    response.headers[INDEX_HEADER] = answered_by
+    return response
 
 
 @bp.get("/statements")

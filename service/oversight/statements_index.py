@@ -5,22 +5,24 @@ by date". As SPARQL that is a scan of every statement and a sort (0.86 s on Oxig
 triples). Here the rows of statements.rq, run once with no parameters, are kept sorted by
 og:earliestDate; a window is two binary searches, and the other filters run over the window only.
 
-The index belongs to one data version: the first call after any write rebuilds it (one query for
-the rows, one for what each statement is about), so it never answers from older data. The filters
-mean exactly what statements.rq's FILTERs mean, so both paths return the same rows (a test checks
-this on the same data).
+The index belongs to one data version (versioned_index.VersionedIndex): it is built in a background
+thread at startup and again after every write (one query for the rows, one for what each statement
+is about). Until the index of the current version is ready, `answer` runs statements.rq itself
+(slower, always right), so no request waits for a build and none is answered from older data. The
+filters mean exactly what statements.rq's FILTERs mean, so both paths return the same rows (a test
+checks this on the same data).
 """
 
 from __future__ import annotations
 
-import threading
-import weakref
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Mapping
 
+from . import named
 from .queries import load_query
+from .versioned_index import VersionedIndex
 
 Row = dict[str, Any]
 QUERY = "statements"
@@ -51,9 +53,14 @@ def statements_between(store, start: date | None = None, end: date | None = None
     """Rows of statements.rq (one per statement and reporting source, ordered by earliest date)
     whose date range overlaps [start, end], filtered as statements.rq filters them: `speaker`,
     `org`, `source`, `about` (an IRI, or words of a name/label/title), `aboutText` (words of the
-    label of what it is about only) and `q` (words of the text).
+    label of what it is about only) and `q` (words of the text). Waits for the index of the
+    current data version (see `answer` for the request path, which never waits).
     Each row is a fresh dict of variable -> pyoxigraph term."""
-    index = index_for(store)
+    return search(index_for(store), start, end, **filters)
+
+
+def search(index: StatementsIndex, start: date | None = None, end: date | None = None, **filters: str) -> list[Row]:
+    """statements_between on a given index."""
     wanted = {k: v.strip() for k, v in filters.items() if v and v.strip()}
     unknown = set(wanted) - set(_FILTERS)
     if unknown:
@@ -63,29 +70,40 @@ def statements_between(store, start: date | None = None, end: date | None = None
             if all(test(row, index, exact, lower) for test, exact, lower in tests)]
 
 
-def find(store, params: Mapping[str, Any]) -> list[Row]:
-    """statements_between with the parameters named as statements.rq names them (`from`, `to`,
-    `speaker`, `org`, `about`, `aboutText`, `source`, `q`; "" or None: any): a drop-in for named.run(store, "statements", params)."""
+def _search_params(index: StatementsIndex, params: Mapping[str, Any]) -> list[Row]:
+    """search() with the parameters named as statements.rq names them (`from`, `to`, `speaker`, `org`,
+    `about`, `aboutText`, `source`, `q`; "" or None: any)."""
     filters = {k: getattr(v, "value", v) for k, v in params.items() if k not in ("from", "to") and v}
-    return statements_between(store, params.get("from"), params.get("to"), **filters)
+    return search(index, params.get("from"), params.get("to"), **filters)
+
+
+def find(store, params: Mapping[str, Any]) -> list[Row]:
+    """The index's answer to statements.rq with `params` (waits for the index): a drop-in for
+    named.run(store, "statements", params)."""
+    return _search_params(index_for(store), params)
+
+
+def answer(store, params: Mapping[str, Any]) -> tuple[list[Row], str]:
+    """statements.rq's rows for `params`, and which path answered: "hit" (the index of the current
+    data version) or "building" (statements.rq itself, while that index is being built)."""
+    index = INDEX.get(store)
+    if index is None:
+        return named.run(store, QUERY, params), "building"
+    return _search_params(index, params), "hit"
 
 
 # -- building --------------------------------------------------------------------------------
-_indexes: "weakref.WeakKeyDictionary[Any, StatementsIndex]" = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
+def start(store) -> None:
+    """Begin building the index in the background (at startup); returns at once."""
+    INDEX.start(store)
 
 
-def index_for(store) -> StatementsIndex:
-    """The index of the store's current data version, built on first use after a change."""
-    version = store.version
-    index = _indexes.get(store)
-    if index is not None and index.version == version:
-        return index
-    with _lock:  # one build at a time; others wait for it rather than build their own
-        index = _indexes.get(store)
-        if index is None or index.version != store.version:
-            index = _indexes[store] = build(store)
-        return index
+def index_for(store, timeout: float | None = None) -> StatementsIndex:
+    """The index of the store's current data version, waiting for its build (CLI, tests, bench)."""
+    index = INDEX.wait(store, timeout)
+    if index is None:
+        raise RuntimeError("the statements index could not be built (see the log)")
+    return index
 
 
 def build(store) -> StatementsIndex:
@@ -100,6 +118,9 @@ def build(store) -> StatementsIndex:
         label = r["aboutLabel"]
         abouts.setdefault(r["statement"].value, []).append((r["about"].value, label.value if label else None))
     return StatementsIndex(version, rows, [r["earliest"].value for r in rows], max(span, 0), abouts)
+
+
+INDEX: VersionedIndex[StatementsIndex] = VersionedIndex("statements", build)
 
 
 def _days(iso: str) -> int:
@@ -134,4 +155,4 @@ _FILTERS = {
 }
 _FILTERS["organisation"] = _FILTERS["org"]
 
-__all__ = ["statements_between", "find", "index_for", "StatementsIndex"]
+__all__ = ["statements_between", "search", "find", "answer", "start", "index_for", "StatementsIndex", "INDEX"]

@@ -14,6 +14,7 @@ from flask import Flask
 from granian import Granian
 from granian.constants import Interfaces
 
+from . import versioned_index
 from .app import create_app
 from .config import Settings
 from .store import Store
@@ -44,7 +45,14 @@ def run_server(settings: Settings, store: Store | None, *, host: str, port: int,
     server = Granian("oversight.wsgi:app", address=host, port=port, interface=Interfaces.WSGI, workers=workers,
                      blocking_threads=threads, log_access=False,  # observability.py writes the access log
                      log_dictconfig=_LOG_TO_STDERR, workers_kill_timeout=GRACEFUL_TIMEOUT_S)
-    server.serve(target_loader=factory, wrap_loader=False)  # the factory runs in each worker, after the fork
+    server.serve(target_loader=lambda: _serving(factory()), wrap_loader=False)  # in each worker, after the fork
+
+
+def _serving(app: Flask) -> Flask:
+    # Indexes are built in the background in the process that serves requests (not in a parent
+    # that forks the workers: a thread does not survive fork()).
+    versioned_index.start_all(app.extensions["oversight.store"])
+    return app
 
 
 def __getattr__(name: str):
@@ -59,5 +67,5 @@ def __getattr__(name: str):
         store = open_store(settings)
         # Refuses (InvalidData) data with violations unless OVERSIGHT_ALLOW_INVALID is set.
         _report, status = gate(store, bool(os.environ.get("OVERSIGHT_ALLOW_INVALID")), shapes_dir=settings.shapes_dir)
-        return create_app(settings, store, validation=status)
+        return _serving(create_app(settings, store, validation=status))
     raise AttributeError(name)
