@@ -91,7 +91,7 @@ def _in_checkpoint(store: Store, change: Callable[[Store], None], inspect: Calla
         target = os.path.join(holder, "store")
         try:
             scratch = store.checkpoint(Path(target))
-        except Exception as err:  # noqa: BLE001 - e.g. a read-only (secondary) store cannot make one
+        except Exception as err:  # noqa: BLE001 - e.g. a full disk, or a file system without hard links
             raise SnapshotFailed(f"no checkpoint of the store: {err}") from None
         try:
             change(scratch)
