@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import threading
+from pathlib import Path
 
 import pytest
 import requests
 
 from conftest import Server
-from writing import AUTH, GRAPH, VIOLATION, checksum, count, recording_listener, update, writable  # noqa: F401 - a fixture
+from writing import (AUTH, GRAPH, VIOLATION, checksum, count, recording_listener, start_writable, update,  # noqa: F401
+                     writable)  # writable: a fixture
 
 NEW_GRAPH = "http://example.org/graph/added"
 
@@ -174,3 +176,26 @@ def test_readers_see_a_write_whole_or_not_at_all(writable: Server) -> None:
     assert len(seen) > writes and all(n % batch == 0 for n in seen), sorted(set(seen))
     assert max(seen) == batch * writes or count(writable, NEW_GRAPH) == batch * writes
     assert requests.delete(writable.url + "/sparql/graph", params={"graph": NEW_GRAPH}, headers=AUTH, timeout=60).ok
+
+
+def test_adding_a_graph_is_validated_on_what_it_touches(tmp_path: Path) -> None:
+    """A Graph Store POST (or a PUT that creates the graph) is checked on the nodes the new graph
+    touches (time in proportion to it, not to the whole store): a violation already in the data
+    elsewhere (served with --allow-invalid) does not block it, while the same triples as a SPARQL
+    update, validated on the whole graph, are refused. A violation in the added graph still is."""
+    old = tmp_path / "old-violation.ttl"
+    old.write_text(VIOLATION + "\n")
+    srv = start_writable(tmp_path, "--graph", f"http://example.org/graph/old={old}", "--allow-invalid")
+    try:
+        headers = {**AUTH, "Content-Type": "text/turtle"}
+        note = "<http://example.org/note/new> <http://example.org/text> 'new' ."
+        as_update = update(srv, f"INSERT DATA {{ GRAPH <{NEW_GRAPH}> {{ {note} }} }}")
+        assert as_update.status_code == 422 and "PersonShape" in as_update.text
+        added = requests.post(srv.url + "/sparql/graph", params={"graph": NEW_GRAPH}, data=note, headers=headers, timeout=60)
+        assert added.status_code == 201, added.text
+        assert count(srv, NEW_GRAPH) == 1
+        bad = requests.put(srv.url + "/sparql/graph", params={"graph": NEW_GRAPH + "/2"}, timeout=60, headers=headers,
+                           data=VIOLATION.replace("bob", "carol"))
+        assert bad.status_code == 422 and "carol" in bad.text
+    finally:
+        srv.stop()

@@ -20,7 +20,7 @@ from .protocol import ProtocolError, UpdateRequest, query_error, read_operation
 from .query_text import with_using
 from .sparql import UPDATE_HANDLER, endpoint_url, plain, settings, store
 from .remote_access import RemoteAccessRefused, check_remote_access
-from .validation import validate_store
+from .validation import validate_added_graph, validate_store
 from .write_gate import gated_update, graph_update
 
 bp = Blueprint("update", __name__)
@@ -73,10 +73,18 @@ def run_update(operation: UpdateRequest) -> Response:
     return _apply(update)
 
 
-def _apply(update: str) -> Response:
-    """Run one update through the SHACL gate and say what happened."""
+def _apply(update: str, added_graph: str | None = None) -> Response:
+    """Run one update through the SHACL gate and say what happened.
+
+    An update that only adds to the named graph `added_graph` (a Graph Store POST, or a PUT that
+    creates the graph: how a document arrives) is validated on the nodes it touches, in time
+    proportional to that graph (validation.validate_added_graph); any other update, which may also
+    remove what other nodes rely on, is validated on the whole graph."""
     data, config = store(), settings()
-    validate = partial(validate_store, shapes_dir=config.shapes_dir, ontology_dir=config.ontology_dir)
+    if added_graph is not None:
+        validate = partial(validate_added_graph, graph=added_graph, shapes_dir=config.shapes_dir)
+    else:
+        validate = partial(validate_store, shapes_dir=config.shapes_dir, ontology_dir=config.ontology_dir)
     try:
         report = gated_update(data, update, validate)
     except SyntaxError as err:
@@ -105,7 +113,8 @@ def graph_store_write() -> Response:
         triples = _posted_triples(graph)
         if isinstance(triples, Response):
             return triples
-        response = _apply(graph_update(request.method, graph, triples))
+        adds_only = graph is not None and (request.method == "POST" or not existed)
+        response = _apply(graph_update(request.method, graph, triples), added_graph=graph if adds_only else None)
     if response.status_code == 200:
         return Response(status=204 if existed else 201)
     return response
