@@ -39,6 +39,7 @@ forked before the write are retired.
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import os
 import queue
@@ -600,6 +601,7 @@ class _LineWriter(io.RawIOBase):
 
 
 def _serve_queries(conn: Connection, store: Store, settings: Settings) -> None:
+    gc.freeze()  # the worker's objects are never collected here: a collection would copy their pages
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1,
                 signal.SIGUSR2, signal.SIGWINCH, signal.SIGCHLD):
         signal.signal(sig, signal.SIG_DFL)  # not the web server's handlers
