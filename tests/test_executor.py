@@ -231,22 +231,31 @@ def test_a_write_invalidates_the_cache(app_and_store) -> None:
 
 
 
+def settled(pid: int, count: int, other_than: set[int] | None = None, timeout: float = 10.0) -> set[int]:
+    """The processes below `pid` once there are `count` of them, and not `other_than` (a replacement
+    is forked, and the process it replaces reaped, off the request path: a little after the answer)."""
+    deadline = time.monotonic() + timeout
+    while ((len(found := descendants(pid)) != count or found == other_than)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return found
+
+
 def test_a_query_process_that_made_memory_its_own_is_replaced(data_file: Path) -> None:
     """Scanning the in-memory store copies its pages into the query process; past
     --query-process-retire-bytes the process is replaced after answering, so the memory goes back.
     With the default budget, the same process answers again."""
-    def pids_answering(*args: str) -> list[set[int]]:
+    def pids_answering(*args: str, replacing: bool) -> list[set[int]]:
         srv = start_server("--data", str(data_file), "--query-processes", "1", *args)
         try:
-            seen = []
+            seen: list[set[int]] = []
             for n in range(3):
                 assert ask(srv, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }} # {n}").json()["results"]["bindings"][0]["n"]["value"] == "200"
-                time.sleep(0.5)  # the replacement is forked off the request path
-                seen.append(descendants(srv.process.pid))
+                # the worker and its one query process (when replacing: a new one)
+                seen.append(settled(srv.process.pid, 2, other_than=seen[-1] if replacing and seen else None))
             return seen
         finally:
             srv.stop()
-    kept = pids_answering()
+    kept = pids_answering(replacing=False)
     assert kept[0] == kept[1] == kept[2]
-    replaced = pids_answering("--query-process-retire-bytes", "0")
+    replaced = pids_answering("--query-process-retire-bytes", "0", replacing=True)
     assert replaced[0] != replaced[1] != replaced[2] and len(replaced[2]) == len(replaced[0])

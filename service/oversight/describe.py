@@ -53,8 +53,10 @@ def describe(store: Store, iri: str, *, inverse: bool = True) -> Description:
     return desc
 
 
-def closure(store: Store, subjects: list[ox.NamedNode | ox.BlankNode]) -> list[ox.Quad]:
-    """Quads of `subjects`, following blank-node objects (each blank node once)."""
+def closure(store: Store, subjects: list[ox.NamedNode | ox.BlankNode], limit: int | None = None) -> list[ox.Quad]:
+    """Quads of `subjects`, following blank-node objects (each blank node once): the concise bounded
+    description, as SPARQL DESCRIBE gives it. With a `limit`, stops at `limit + 1` quads (so the
+    caller knows there were more)."""
     seen: set = set()
     quads: list[ox.Quad] = []
     pending = list(subjects)
@@ -65,6 +67,8 @@ def closure(store: Store, subjects: list[ox.NamedNode | ox.BlankNode]) -> list[o
         seen.add(node)
         for quad in store.oxigraph.quads_for_pattern(node, None, None, None):
             quads.append(quad)
+            if limit is not None and len(quads) > limit:
+                return quads
             if isinstance(quad.object, ox.BlankNode):
                 pending.append(quad.object)
     return quads

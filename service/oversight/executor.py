@@ -59,6 +59,8 @@ import pyoxigraph as ox
 
 from .config import Settings
 from .formats import Format
+from .describe import closure
+from .query_text import described_iris
 from .store import Store, StoreUnavailable
 from .remote_access import RemoteAccessRefused, check_remote_access
 
@@ -255,11 +257,38 @@ class Executor:
             kind, rows, truncated, lines = hit
             return Evaluation(kind, rows, truncated, lines, self.cache, key, from_cache=True)
         timeout = self.settings.query_timeout_s if timeout_s is None else timeout_s
-        version, (kind, rows, truncated, lines) = self.pool().run(query, dataset, timeout)
+        answered = self._describe_here(query, dataset)
+        if answered is not None:
+            version, (kind, rows, truncated, lines) = answered
+        else:
+            version, (kind, rows, truncated, lines) = self.pool().run(query, dataset, timeout)
         key = (version, query, dataset.key())
         if len(lines) <= self.cache.max_entry:
             self.cache.put(key, (kind, rows, truncated, lines), len(lines))
         return Evaluation(kind, rows, truncated, lines, self.cache, key)
+
+    def _describe_here(self, query: str, dataset: Dataset) -> tuple[str, tuple] | None:
+        """`DESCRIBE <iri>…` answered in this process, as the resource pages are (describe.closure):
+        index lookups bounded by the row cap, too small to be worth the hop to a query process.
+        None for any other query (and for a description past the row cap), which a query process runs."""
+        iris = described_iris(query) if dataset == Dataset() and isinstance(self.store, Store) else None
+        if iris is None:
+            return None
+        try:
+            nodes = [ox.NamedNode(iri) for iri in iris]
+        except ValueError:  # a relative IRI: the query process resolves it against the BASE
+            return None
+        version, limit = self.store.version, self.settings.max_result_rows
+        quads = closure(self.store, nodes, limit=limit)
+        if len(quads) > limit:
+            return None
+        triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+        writer = _LineWriter(limit, self.settings.max_response_bytes, limit)
+        try:
+            ox.serialize(triples, writer, format=ox.RdfFormat.N_TRIPLES)
+        except _Capped:
+            pass
+        return version, ("graph", writer.lines, writer.truncated, bytes(writer.buffer))
 
     def pool(self) -> _Pool:
         # One pool per process: a pool inherited through a fork (server workers) is not ours.

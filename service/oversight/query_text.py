@@ -24,6 +24,24 @@ def has_keyword(text: str, *keywords: str) -> bool:
     return bool(pattern.search(_NOISE.sub(" ", text)))
 
 
+_IRI = r'<[^<>"{}|^`\\\x00-\x20]*>'
+_SPACE = r'(?:\s|#[^\n]*(?:\n|\Z))*'  # white space and comments
+# A query that is nothing but DESCRIBE of IRIs written out in full: after its prologue (BASE, and
+# PREFIX declarations that nothing uses), the keyword, the IRIs, and no WHERE clause.
+_DESCRIBE_IRIS = re.compile(
+    rf'\A{_SPACE}(?:(?:BASE{_SPACE}{_IRI}|PREFIX{_SPACE}[\w.-]*:{_SPACE}{_IRI}){_SPACE})*'
+    rf'DESCRIBE((?:{_SPACE}{_IRI})+){_SPACE}\Z', re.IGNORECASE)
+
+
+def described_iris(query: str) -> list[str] | None:
+    """The IRIs of a query of the form `DESCRIBE <iri> …` (absolute IRIs, no WHERE clause, no
+    dataset clause); None for any other query."""
+    match = _DESCRIBE_IRIS.match(query)
+    if match is None:
+        return None
+    return re.findall(r"<([^>]*)>", match.group(1))
+
+
 def declares_dataset(query: str) -> bool:
     """True when the query has its own FROM / FROM NAMED clause (FROM appears nowhere else in the
     grammar), which must then be honoured."""
