@@ -128,7 +128,7 @@ LIMIT_OPTIONS = [
     ("max_nesting_depth", click.IntRange(1), "Deepest nesting of brackets accepted (400 past it)."),
     ("max_body_bytes", click.IntRange(1), "Largest request body accepted (413 past it)."),
     ("cache_bytes", click.IntRange(0), "Result cache per worker, in bytes (0: off)."),
-    ("query_processes", click.IntRange(0), "Query processes per worker (0: one per CPU, at least 4)."),
+    ("query_processes", click.IntRange(0), "Query processes per worker (0: one per CPU, at least 2)."),
     ("query_memory_bytes", click.IntRange(0), "Memory a query process may take beyond the loaded store (0: no limit); past it, 503."),
     ("query_process_retire_bytes", click.IntRange(0),
      "A query process that has made this much memory its own is replaced after its answer (fork cost vs. memory)."),

@@ -441,7 +441,8 @@ class _Pool:
 
     def __init__(self, store: Store, settings: Settings):
         self.store, self.settings, self.pid = store, settings, os.getpid()
-        self.size = settings.query_processes or max(4, os.cpu_count() or 4)
+        # One per CPU: more would not run faster, and each copies the pages of the store it reads.
+        self.size = settings.query_processes or max(2, os.cpu_count() or 2)
         self._idle: list[_Child] = []
         self._all: dict[int, _Child] = {}
         self._starting = 0
