@@ -54,7 +54,7 @@ class Settings:
     query_memory_bytes: int = 2_000_000_000  # address space a query process may add; 0: no limit
     # A query process that has made this much of the store's memory its own is replaced after its
     # answer (executor.py): scans of the in-memory store copy the pages they read.
-    query_process_retire_bytes: int = 256 << 20
+    query_process_retire_bytes: int = 1 << 30
     # Bearer token that enables writes (SPARQL Update, Graph Store writes); None: read-only service.
     # Never printed: repr=False keeps it out of logs and error pages.
     write_token: str | None = field(default_factory=lambda: os.environ.get("OVERSIGHT_WRITE_TOKEN") or None, repr=False)
