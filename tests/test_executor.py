@@ -231,31 +231,30 @@ def test_a_write_invalidates_the_cache(app_and_store) -> None:
 
 
 
-def settled(pid: int, count: int, other_than: set[int] | None = None, timeout: float = 10.0) -> set[int]:
-    """The processes below `pid` once there are `count` of them, and not `other_than` (a replacement
-    is forked, and the process it replaces reaped, off the request path: a little after the answer)."""
+def settled(pid: int, count: int, timeout: float = 10.0) -> set[int]:
+    """The processes below `pid` once there are `count` of them (a process that is replaced is
+    killed and reaped as its answer leaves)."""
     deadline = time.monotonic() + timeout
-    while ((len(found := descendants(pid)) != count or found == other_than)) and time.monotonic() < deadline:
+    while len(found := descendants(pid)) != count and time.monotonic() < deadline:
         time.sleep(0.05)
     return found
 
 
 def test_a_query_process_that_made_memory_its_own_is_replaced(data_file: Path) -> None:
     """Scanning the in-memory store copies its pages into the query process; past
-    --query-process-retire-bytes the process is replaced after answering, so the memory goes back.
-    With the default budget, the same process answers again."""
-    def pids_answering(*args: str, replacing: bool) -> list[set[int]]:
+    --query-process-retire-bytes the process is replaced after answering (the next query forks a
+    new one), so the memory goes back. With the default budget, the same process answers again."""
+    def processes_after_each_answer(*args: str, expected: int) -> list[set[int]]:
         srv = start_server("--data", str(data_file), "--query-processes", "1", *args)
         try:
-            seen: list[set[int]] = []
+            seen = []
             for n in range(3):
                 assert ask(srv, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }} # {n}").json()["results"]["bindings"][0]["n"]["value"] == "200"
-                # the worker and its one query process (when replacing: a new one)
-                seen.append(settled(srv.process.pid, 2, other_than=seen[-1] if replacing and seen else None))
+                seen.append(settled(srv.process.pid, expected))
             return seen
         finally:
             srv.stop()
-    kept = pids_answering(replacing=False)
-    assert kept[0] == kept[1] == kept[2]
-    replaced = pids_answering("--query-process-retire-bytes", "0", replacing=True)
-    assert replaced[0] != replaced[1] != replaced[2] and len(replaced[2]) == len(replaced[0])
+    kept = processes_after_each_answer(expected=2)  # the worker and its query process
+    assert len(kept[0]) == 2 and kept[0] == kept[1] == kept[2]
+    replaced = processes_after_each_answer("--query-process-retire-bytes", "0", expected=1)  # the worker alone
+    assert all(len(found) == 1 for found in replaced)

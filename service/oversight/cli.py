@@ -141,7 +141,8 @@ LIMIT_OPTIONS = [
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Worker processes.")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1), help="Threads per worker.")
+@click.option("--threads", default=2 * (os.cpu_count() or 1) + 1, show_default="2 x CPUs + 1", type=click.IntRange(1),
+              help="Threads per worker (they mostly wait for query processes; Granian's own advice is at most 2 x CPUs + 1).")
 @click.option("--public-base", default=None, help="Public URL of this deployment, e.g. https://example.org.")
 @gate_option
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",

@@ -68,7 +68,7 @@ Kind = Literal["solutions", "boolean", "graph"]
 
 STREAM_THRESHOLD = 1 << 20  # results smaller than this are serialised in one call
 # A query process that produced a result this large, or made this much memory its own, is replaced
-# (off the request path), so the memory goes back. Its own: reading pyoxigraph's in-memory store
+# (the next query forks a new one), so the memory goes back. Its own: reading pyoxigraph's in-memory store
 # writes reference counts in every node visited, so a scan copies the store's pages into the process
 # (215 MB after one scan-heavy query at 1M triples); the minor page faults since the fork count them.
 # settings.query_process_retire_bytes is that "this much".
@@ -503,33 +503,24 @@ class _Pool:
         with self._cond:
             if healthy and child.version == self.store.version:
                 self._idle.append(child)
-                self._cond.notify()
-                return
-            self._all.pop(child.pid, None)
-            self._cond.notify()
-        # Reaping a large process and forking its successor take milliseconds: not on the request path.
-        threading.Thread(target=self._replace, args=(child,), name="oversight-query-process", daemon=True).start()
-
-    def _replace(self, child: _Child) -> None:
-        _stop(child)
-        with self._cond:
-            if self._idle or len(self._all) + self._starting >= self.size:
-                return
-            self._starting += 1
-        try:
-            fresh = self._spawn()
-        except OSError:  # out of processes or memory: the next query forks one when it needs it
-            return
-        finally:
-            with self._cond:
-                self._starting -= 1
-        with self._cond:
-            self._idle.append(fresh)
+            else:
+                self._kill(child)
             self._cond.notify()
 
     def _kill(self, child: _Child) -> None:
         self._all.pop(child.pid, None)
         _stop(child)
+
+    def prestart(self) -> None:
+        """Fork every query process now. Call it before the process starts threads that read the
+        store in-process (index builds, requests): a thread inside pyoxigraph at the moment of a fork
+        can leave a node lock held in the child, which would then wait on it for ever."""
+        with self._cond:
+            missing = self.size - len(self._all) - self._starting
+        for _ in range(max(0, missing)):
+            child = self._spawn()
+            with self._cond:
+                self._idle.append(child)
 
     def _spawn(self) -> _Child:
         # Fork only between writes, so that no store transaction is half-done in the child.

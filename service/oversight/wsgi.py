@@ -14,7 +14,7 @@ from flask import Flask
 from granian import Granian
 from granian.constants import Interfaces
 
-from . import versioned_index
+from . import executor, versioned_index
 from .app import create_app
 from .config import Settings
 from .store import Store
@@ -49,9 +49,13 @@ def run_server(settings: Settings, store: Store | None, *, host: str, port: int,
 
 
 def _serving(app: Flask) -> Flask:
-    # Indexes are built in the background in the process that serves requests (not in a parent
-    # that forks the workers: a thread does not survive fork()).
-    versioned_index.start_all(app.extensions["oversight.store"])
+    # In the process that serves requests (threads do not survive fork()): first the query processes,
+    # forked while no thread reads the store (executor._Pool.prestart), then the indexes, built in the
+    # background.
+    store = app.extensions["oversight.store"]
+    if isinstance(store, Store):
+        executor.executor_for(store).pool().prestart()
+    versioned_index.start_all(store)
     return app
 
 
