@@ -46,7 +46,6 @@ import queue
 import re
 import resource
 import signal
-import stat
 import threading
 import time
 import weakref
@@ -60,6 +59,7 @@ import pyoxigraph as ox
 from .config import Settings
 from .formats import Format
 from .describe import closure
+from .forked import close_inherited_sockets, kill_and_reap
 from .query_text import described_iris
 from .store import Store, StoreUnavailable
 from .remote_access import RemoteAccessRefused, check_remote_access
@@ -531,7 +531,7 @@ class _Pool:
             if pid == 0:  # the query process: never returns
                 status = 1
                 try:
-                    _close_inherited_sockets(keep=theirs.fileno())
+                    close_inherited_sockets(keep=theirs.fileno())
                     _serve_queries(theirs, self.store, self.settings)
                     status = 0
                 finally:
@@ -544,11 +544,7 @@ class _Pool:
 
 
 def _stop(child: _Child) -> None:
-    try:
-        os.kill(child.pid, signal.SIGKILL)
-        os.waitpid(child.pid, 0)
-    except (ProcessLookupError, ChildProcessError):
-        pass
+    kill_and_reap(child.pid)
     child.conn.close()
 
 
@@ -559,25 +555,6 @@ def _stop_all(children: dict[int, _Child], owner: int) -> None:
 
 
 # -- inside a query process ---------------------------------------------------------------------
-def _close_inherited_sockets(keep: int) -> None:
-    """Close the worker's sockets and pipes (clients' connections, the listening socket, the other
-    query processes' pipes) so that none stays open because a query process holds a copy: a client
-    reading to EOF would wait, and a query process would not see its worker go. Files stay open (an
-    on-disk store reads through them)."""
-    try:
-        fds = [int(name) for name in os.listdir("/proc/self/fd")]
-    except OSError:
-        return
-    for fd in fds:
-        if fd <= 2 or fd == keep:
-            continue
-        try:
-            if stat.S_ISSOCK(os.fstat(fd).st_mode) or stat.S_ISFIFO(os.fstat(fd).st_mode):
-                os.close(fd)
-        except OSError:
-            pass
-
-
 class _Capped(Exception):
     pass
 

@@ -34,6 +34,7 @@ from multiprocessing.connection import Connection, Pipe
 from pathlib import Path
 from typing import TypeVar
 
+from .forked import close_inherited_sockets, kill_and_reap
 from .store import Store
 
 T = TypeVar("T")
@@ -104,8 +105,6 @@ def _in_checkpoint(store: Store, change: Callable[[Store], None], inspect: Calla
 
 # -- in memory: a forked child --------------------------------------------------------------------
 def _in_fork(store: Store, change: Callable[[Store], None], inspect: Callable[[Store], T]) -> T:
-    from .executor import _close_inherited_sockets
-
     ours, theirs = Pipe()
     with store._lock:  # no write half-done in the child's image
         pid = os.fork()
@@ -116,7 +115,7 @@ def _in_fork(store: Store, change: Callable[[Store], None], inspect: Callable[[S
             store._lock = threading.Lock()  # the copy of the parent's is held (we forked under it)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
-            _close_inherited_sockets(keep=theirs.fileno())
+            close_inherited_sockets(keep=theirs.fileno())
             _child(theirs, store, change, inspect)
         finally:
             os._exit(0)
@@ -125,7 +124,7 @@ def _in_fork(store: Store, change: Callable[[Store], None], inspect: Callable[[S
         return _answer(ours, pid)
     finally:
         ours.close()
-        _reap(pid)
+        kill_and_reap(pid)
 
 
 def _child(conn: Connection, store: Store, change: Callable[[Store], None], inspect: Callable[[Store], T]) -> None:
@@ -155,14 +154,3 @@ def _answer(conn: Connection, pid: int):
     if isinstance(err, SyntaxError):
         err.lineno, err.offset = lineno, offset
     raise err
-
-
-def _reap(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)  # a no-op for a child that already exited
-    except ProcessLookupError:
-        pass
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
